@@ -107,9 +107,7 @@ def _parse_rule(raw: object, index: int) -> Rule:
     if isinstance(name, str) and _RULE_NAME.match(name):
         where = f"{where} (rule {name!r})"
     else:
-        raise ConfigError(
-            f"{where}: field 'name' must be 1-64 characters of letters, digits, '_' or '-', got {name!r}"
-        )
+        raise ConfigError(f"{where}: field 'name' must be 1-64 characters of letters, digits, '_' or '-', got {name!r}")
     unknown = sorted(set(raw) - set(_REQUIRED_FIELDS) - set(_OPTIONAL_FIELDS))
     if unknown:
         raise ConfigError(
@@ -208,9 +206,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read every setting from the environment, failing fast with a message that says what to fix."""
     policy = environ.get("ON_LOOKUP_ERROR", "").strip() or "deliver_unenriched"
     if policy not in LOOKUP_ERROR_POLICIES:
-        raise ConfigError(
-            f"ON_LOOKUP_ERROR must be one of {', '.join(LOOKUP_ERROR_POLICIES)}, got {policy!r}"
-        )
+        raise ConfigError(f"ON_LOOKUP_ERROR must be one of {', '.join(LOOKUP_ERROR_POLICIES)}, got {policy!r}")
     namespace = environ.get("METRICS_NAMESPACE", "").strip() or DEFAULT_METRICS_NAMESPACE
     if len(namespace) > 255:
         raise ConfigError("METRICS_NAMESPACE must be at most 255 characters")

@@ -1,0 +1,1 @@
+"""Amazon Connect contact trace record (CTR) enrichment for Kinesis Data Firehose transformation."""

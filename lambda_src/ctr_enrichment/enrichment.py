@@ -1,0 +1,111 @@
+"""Turning one decoded CTR plus its lookup results into the enriched document."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ctr_enrichment.config import STATUS_FIELD, Rule
+from ctr_enrichment.paths import get_path, is_writable, set_path
+from ctr_enrichment.phone import normalize_phone
+from ctr_enrichment.records import DecodedRecord
+
+Status = Literal["found", "not_found", "skipped", "error"]
+
+# DynamoDB rejects a whole request if one partition key is over 2048 bytes; such a value cannot be a key.
+MAX_KEY_BYTES = 2048
+
+
+def lookup_key(rule: Rule, document: dict[str, Any]) -> str | None:
+    """The key to look up for this rule, or None when the record has nothing to look up (status 'skipped')."""
+    value = get_path(document, rule.source)
+    if not isinstance(value, str) or not value.strip():
+        return None
+    key = normalize_phone(value) if rule.normalize == "phone" else value
+    if key is None:
+        return None
+    try:
+        if len(key.encode("utf-8")) > MAX_KEY_BYTES:
+            return None
+    except UnicodeEncodeError:  # a lone surrogate from a JSON escape cannot be sent to DynamoDB
+        return None
+    return key
+
+
+def project(rule: Rule, item: dict[str, Any]) -> dict[str, Any]:
+    """The object written under the rule's target: the configured attributes, renamed, or all but the key."""
+    if rule.attributes is None:
+        return {name: value for name, value in item.items() if name != rule.key}
+    return {output: item[attribute] for output, attribute in rule.attributes if attribute in item}
+
+
+def dumps_compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass(slots=True)
+class FoundItem:
+    """A table item, with each rule's projection and its JSON text memoised: one caller often rings many times."""
+
+    item: dict[str, Any]
+    _rendered: dict[int, tuple[dict[str, Any], bytes]] = field(default_factory=dict)
+
+    def rendered(self, rule_index: int, rule: Rule) -> tuple[dict[str, Any], bytes]:
+        cached = self._rendered.get(rule_index)
+        if cached is None:
+            value = project(rule, self.item)
+            cached = self._rendered[rule_index] = (value, _to_utf8(dumps_compact(value), value))
+        return cached
+
+
+def _to_utf8(text: str, value: Any) -> bytes:
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: keep them as the JSON escapes they arrived as
+        return json.dumps(value, separators=(",", ":")).encode("ascii")
+
+
+# What one rule writes into one document: (rule index, value, the value's JSON text).
+Addition = tuple[int, dict[str, Any] | None, bytes]
+
+
+class Renderer:
+    """Serialises enriched documents as single-line UTF-8 JSON.
+
+    A single-line input is kept byte for byte and the new fields are appended before its closing brace, so
+    unknown fields, key order and number formatting pass through untouched and the document is not
+    re-serialised. Anything else (multi-line input, nested targets, a field we own already present) is
+    re-serialised compactly.
+    """
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        self._names = tuple(rule.name for rule in rules)
+        self._can_append = all(len(rule.target) == 1 for rule in rules)
+        self._owned = tuple({rule.target[0] for rule in rules} | {STATUS_FIELD})
+        self._target_prefixes = tuple((dumps_compact(rule.target[0]) + ":").encode() for rule in rules)
+        self._status_fragments: dict[tuple[Status, ...], bytes] = {}
+
+    def writable(self, rule_index: int, document: dict[str, Any]) -> bool:
+        target = self.rules[rule_index].target
+        return len(target) == 1 or is_writable(document, target)
+
+    def _status_fragment(self, statuses: tuple[Status, ...]) -> bytes:
+        fragment = self._status_fragments.get(statuses)
+        if fragment is None:
+            text = dumps_compact(STATUS_FIELD) + ":" + dumps_compact(dict(zip(self._names, statuses, strict=True)))
+            fragment = self._status_fragments[statuses] = text.encode()
+        return fragment
+
+    def render(self, record: DecodedRecord, statuses: tuple[Status, ...], additions: list[Addition]) -> bytes:
+        document = record.document
+        if self._can_append and record.single_line and not any(name in document for name in self._owned):
+            parts = [self._target_prefixes[index] + fragment for index, _, fragment in additions]
+            parts.append(self._status_fragment(statuses))
+            opening = record.raw[:-1] + b"," if document else b"{"
+            return opening + b",".join(parts) + b"}"
+        for index, value, _ in additions:
+            set_path(document, self.rules[index].target, value)
+        document[STATUS_FIELD] = dict(zip(self._names, statuses, strict=True))
+        return _to_utf8(dumps_compact(document), document)

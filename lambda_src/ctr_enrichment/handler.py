@@ -1,0 +1,24 @@
+"""AWS Lambda entry point for the Firehose data transformation.
+
+The configuration is read and validated at import, i.e. during the cold start, so a bad deployment fails
+before it touches a single record. Everything else lives in the modules beside this one.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ctr_enrichment.config import ConfigError, load_settings
+from ctr_enrichment.logs import JsonLogger
+from ctr_enrichment.pipeline import Enricher
+
+try:
+    ENRICHER = Enricher(load_settings(os.environ))
+except ConfigError as error:
+    JsonLogger().error("invalid configuration", error=str(error))
+    raise
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return ENRICHER.handle(event, context)

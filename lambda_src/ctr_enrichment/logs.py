@@ -1,0 +1,52 @@
+"""Structured JSON log lines on stdout, which Lambda ships to CloudWatch Logs."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import Any
+
+_LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
+
+
+class JsonLogger:
+    """Writes one JSON object per line: timestamp, level, message, the bound context and the call's fields."""
+
+    def __init__(self, level: str = "INFO", name: str = "ctr_enrichment") -> None:
+        self.threshold = _LEVELS[level]
+        self.name = name
+        self.context: dict[str, Any] = {}
+
+    def bind(self, **context: Any) -> None:
+        """Replace the fields added to every line (e.g. the request id of the current invocation)."""
+        self.context = context
+
+    def enabled(self, level: str) -> bool:
+        return _LEVELS[level] >= self.threshold
+
+    def log(self, level: str, message: str, **fields: Any) -> None:
+        if not self.enabled(level):
+            return
+        line = {
+            "timestamp": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "level": level,
+            "logger": self.name,
+            "message": message,
+            **self.context,
+            **fields,
+        }
+        # Resolve stdout at write time so the runtime's (or a test's) replacement stream is honoured.
+        sys.stdout.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+
+    def debug(self, message: str, **fields: Any) -> None:
+        self.log("DEBUG", message, **fields)
+
+    def info(self, message: str, **fields: Any) -> None:
+        self.log("INFO", message, **fields)
+
+    def warning(self, message: str, **fields: Any) -> None:
+        self.log("WARNING", message, **fields)
+
+    def error(self, message: str, **fields: Any) -> None:
+        self.log("ERROR", message, **fields)

@@ -1,0 +1,64 @@
+"""Per-invocation counters, written as one CloudWatch Embedded Metric Format (EMF) line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict, dataclass
+from typing import Any
+
+# Metric name, field, unit. The names are a contract with the module's alarms and the dashboards.
+_METRICS = (
+    ("Records", "records", "Count"),
+    ("Found", "found", "Count"),
+    ("NotFound", "not_found", "Count"),
+    ("Skipped", "skipped", "Count"),
+    ("LookupErrors", "errors", "Count"),
+    ("ProcessingFailed", "processing_failed", "Count"),
+    ("Oversize", "oversize", "Count"),
+    ("DynamoDBCalls", "dynamodb_calls", "Count"),
+    ("CacheHits", "cache_hits", "Count"),
+    ("Duration", "duration_ms", "Milliseconds"),
+)
+
+
+@dataclass(slots=True)
+class InvocationMetrics:
+    records: int = 0
+    found: int = 0
+    not_found: int = 0
+    skipped: int = 0
+    errors: int = 0
+    processing_failed: int = 0
+    oversize: int = 0
+    dynamodb_calls: int = 0
+    cache_hits: int = 0
+    duration_ms: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def emf_document(metrics: InvocationMetrics, namespace: str, function_name: str, timestamp_ms: int) -> dict[str, Any]:
+    """The EMF object: CloudWatch extracts the metrics from the log line, no PutMetricData call needed."""
+    document: dict[str, Any] = {
+        "_aws": {
+            "Timestamp": timestamp_ms,
+            "CloudWatchMetrics": [
+                {
+                    "Namespace": namespace,
+                    "Dimensions": [["FunctionName"]],
+                    "Metrics": [{"Name": name, "Unit": unit} for name, _, unit in _METRICS],
+                }
+            ],
+        },
+        "FunctionName": function_name,
+    }
+    values = metrics.as_dict()
+    for name, field, _ in _METRICS:
+        document[name] = values[field]
+    return document
+
+
+def emit(document: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(document, separators=(",", ":")) + "\n")

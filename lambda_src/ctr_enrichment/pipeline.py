@@ -1,0 +1,235 @@
+"""One Firehose invocation, end to end: decode, look up, enrich, fit, report.
+
+The steps overlap: lookups are sent while the batch is still being decoded, and each record is enriched as
+soon as its own lookups are answered, so the CPU work hides inside the DynamoDB round trips.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
+from itertools import chain
+from typing import Any
+
+from ctr_enrichment.cache import MISS, TTLCache
+from ctr_enrichment.config import Rule, Settings
+from ctr_enrichment.deadline import Deadline
+from ctr_enrichment.dynamodb import get_client
+from ctr_enrichment.enrichment import Addition, FoundItem, Renderer, Status, lookup_key
+from ctr_enrichment.logs import JsonLogger
+from ctr_enrichment.lookup import LookupResult, LookupStream, TableKey, TableQuery, get_executor
+from ctr_enrichment.metrics import InvocationMetrics, emf_document, emit
+from ctr_enrichment.records import DecodedRecord, DecodeFailure, TransformedRecord, decode_record, encode_data
+from ctr_enrichment.response import fit_response
+
+# How many records to decode between two looks at the lookups that have come back.
+_POLL_EVERY = 64
+
+
+class LookupUnavailableError(RuntimeError):
+    """Raised under ON_LOOKUP_ERROR=retry_batch so that Firehose retries the whole invocation."""
+
+
+def table_queries(rules: Iterable[Rule]) -> dict[str, TableQuery]:
+    """One query per table; rules sharing a table share a projection (the union of what they need)."""
+    keys: dict[str, str] = {}
+    projections: dict[str, list[str] | None] = {}
+    for rule in rules:
+        keys[rule.table] = rule.key
+        if rule.attributes is None:
+            projections[rule.table] = None
+        elif projections.get(rule.table, []) is not None:
+            projections.setdefault(rule.table, []).extend(attribute for _, attribute in rule.attributes)
+    return {
+        table: TableQuery(
+            table,
+            keys[table],
+            None if wanted is None else tuple(dict.fromkeys(a for a in wanted if a != keys[table])),
+        )
+        for table, wanted in projections.items()
+    }
+
+
+class Enricher:
+    """Holds what outlives one invocation in a warm process: settings, the cache, the renderer's memo."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        client_factory: Callable[[], Any] = get_client,
+        executor_factory: Callable[[], Executor] = get_executor,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.cache = TTLCache(settings.cache_max_entries, settings.cache_ttl_seconds, clock)
+        self.logger = JsonLogger(settings.log_level)
+        self.queries = table_queries(settings.rules)
+        self.renderer = Renderer(settings.rules)
+        self.client_factory = client_factory
+        self._executor_factory = executor_factory
+        self._clock = clock
+
+    def handle(self, event: Any, context: Any) -> dict[str, Any]:
+        started = self._clock()
+        deadline = Deadline.from_context(context, self._clock)
+        self.logger.bind(aws_request_id=getattr(context, "aws_request_id", None))
+        if not isinstance(event, dict) or not isinstance(event.get("records"), list):
+            raise ValueError("event is not a Firehose transformation event: it has no 'records' list")
+        invocation = _Invocation(
+            self, LookupStream(self.queries, self.client_factory, self._executor_factory(), deadline)
+        )
+        records, metrics = invocation.run(event["records"])
+        metrics.duration_ms = round((self._clock() - started) * 1000, 3)
+        emit(
+            emf_document(
+                metrics, self.settings.metrics_namespace, getattr(context, "function_name", ""), int(time.time() * 1000)
+            )
+        )
+        if invocation.failed and self.settings.on_lookup_error == "retry_batch":
+            raise LookupUnavailableError(
+                f"{len(invocation.failed)} lookup(s) failed ({next(iter(invocation.failed.values()))}); "
+                "ON_LOOKUP_ERROR=retry_batch asks Firehose to retry the whole batch"
+            )
+        return {"records": records}
+
+
+class _Invocation:
+    """The state of one batch: which records wait on which keys, and what has been answered."""
+
+    def __init__(self, enricher: Enricher, stream: LookupStream) -> None:
+        self.enricher = enricher
+        self.rules = enricher.settings.rules
+        self.stream = stream
+        self.metrics = InvocationMetrics()
+        self.statuses: Counter[Status] = Counter()
+        self.resolved: dict[TableKey, FoundItem | None] = {}
+        self.failed: dict[TableKey, str] = {}
+        self.waiting: dict[TableKey, list[int]] = {}  # key -> indexes of the records waiting for it
+        self.unanswered: list[int] = []  # per record, how many of its keys are still waiting
+        self.records: list[DecodedRecord | DecodeFailure | None] = []
+        self.keys: list[tuple[str | None, ...]] = []
+        self.outputs: list[TransformedRecord | None] = []
+
+    def run(self, records: list[Any]) -> tuple[list[dict[str, Any]], InvocationMetrics]:
+        self.metrics.records = len(records)
+        for index, record in enumerate(records):
+            self._admit(index, decode_record(record))
+            if index % _POLL_EVERY == _POLL_EVERY - 1:
+                self._absorb(self.stream.ready())
+        self._absorb(self.stream.finish())
+        if self.failed:
+            self.enricher.logger.error(
+                "DynamoDB lookups failed",
+                keys=len(self.failed),
+                reasons=sorted(set(self.failed.values())),
+                policy=self.enricher.settings.on_lookup_error,
+            )
+        # Every record has been transformed: its last key was answered, or it had none to wait for.
+        outputs: list[TransformedRecord] = self.outputs  # type: ignore[assignment]
+        wire, self.metrics.oversize = fit_response(outputs)
+        if self.metrics.oversize:
+            self.enricher.logger.warning(
+                "records returned as their original data to keep the response under 6,000,000 bytes",
+                count=self.metrics.oversize,
+            )
+        metrics = self.metrics
+        metrics.found, metrics.not_found = self.statuses["found"], self.statuses["not_found"]
+        metrics.skipped, metrics.errors = self.statuses["skipped"], self.statuses["error"]
+        metrics.processing_failed = sum(1 for record in wire if record["result"] == "ProcessingFailed")
+        return wire, metrics
+
+    def _admit(self, index: int, record: DecodedRecord | DecodeFailure) -> None:
+        """Register a decoded record: answer it at once, or note the keys it waits for."""
+        self.records.append(record)
+        self.outputs.append(None)
+        keys: tuple[str | None, ...] = ()
+        if isinstance(record, DecodedRecord):
+            keys = tuple([lookup_key(rule, record.document) for rule in self.rules])
+        self.keys.append(keys)
+        unanswered = 0
+        for rule, key in zip(self.rules, keys, strict=False):
+            if key is None:
+                continue
+            table_key = (rule.table, key)
+            if table_key in self.resolved or table_key in self.failed:
+                continue
+            waiting = self.waiting.get(table_key)
+            if waiting is None:
+                cached = self.enricher.cache.get(table_key)
+                if cached is not MISS:
+                    self.resolved[table_key] = cached
+                    self.metrics.cache_hits += 1
+                    continue
+                waiting = self.waiting[table_key] = []
+                self.stream.want(rule.table, key)
+            waiting.append(index)
+            unanswered += 1
+        self.unanswered.append(unanswered)
+        if not unanswered:
+            self._finish(index)
+
+    def _absorb(self, results: Iterable[LookupResult]) -> None:
+        """Take in lookup answers and finish every record whose last key was among them."""
+        for result in results:
+            self.metrics.dynamodb_calls += result.calls
+            self.failed.update(result.failed)
+            for table_key, item in result.items.items():
+                found = None if item is None else FoundItem(item)
+                self.resolved[table_key] = found
+                self.enricher.cache.put(table_key, found)
+            for table_key in chain(result.items, result.failed):
+                for index in self.waiting.pop(table_key, ()):
+                    self.unanswered[index] -= 1
+                    if not self.unanswered[index]:
+                        self._finish(index)
+
+    def _finish(self, index: int) -> None:
+        record = self.records[index]
+        assert record is not None  # noqa: S101 - each record is finished once
+        self.outputs[index] = self._transform(record, self.keys[index])
+        self.records[index] = None  # the decoded document is no longer needed
+
+    def _transform(self, record: DecodedRecord | DecodeFailure, keys: tuple[str | None, ...]) -> TransformedRecord:
+        logger = self.enricher.logger
+        if isinstance(record, DecodeFailure):
+            logger.warning("record failed processing", recordId=record.record_id, reason=record.reason)
+            return TransformedRecord(record.record_id, "ProcessingFailed", record.original, record.original)
+        renderer = self.enricher.renderer
+        statuses: list[Status] = []
+        additions: list[Addition] = []
+        for index, rule in enumerate(self.rules):
+            key = keys[index]
+            status: Status
+            if key is None:
+                status = "skipped"
+            elif (rule.table, key) in self.failed:
+                status = "error"
+            elif not renderer.writable(index, record.document):
+                logger.warning(
+                    "target path is blocked by a non-object value; rule skipped",
+                    recordId=record.record_id,
+                    rule=rule.name,
+                    target=".".join(rule.target),
+                )
+                status = "skipped"
+            else:
+                found = self.resolved[(rule.table, key)]
+                if found is None:
+                    status = "not_found"
+                    additions.append((index, None, b"null"))
+                else:
+                    status = "found"
+                    additions.append((index, *found.rendered(index, rule)))
+            statuses.append(status)
+        self.statuses.update(statuses)
+        if "error" in statuses and self.enricher.settings.on_lookup_error == "processing_failed":
+            logger.warning(
+                "record failed processing",
+                recordId=record.record_id,
+                reason="lookup failed and ON_LOOKUP_ERROR=processing_failed",
+            )
+            return TransformedRecord(record.record_id, "ProcessingFailed", record.original, record.original)
+        data = encode_data(renderer.render(record, tuple(statuses), additions))
+        return TransformedRecord(record.record_id, "Ok", data, record.original)

@@ -1,0 +1,113 @@
+"""The Firehose transformation wire format: decoding input records and building output records."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Result = Literal["Ok", "Dropped", "ProcessingFailed"]
+RESULTS: frozenset[str] = frozenset(("Ok", "Dropped", "ProcessingFailed"))
+
+_JSON_WHITESPACE = b" \t\r\n"
+_JSON_KINDS = {
+    list: "a JSON array",
+    str: "a JSON string",
+    int: "a JSON number",
+    float: "a JSON number",
+    bool: "a JSON boolean",
+    type(None): "JSON null",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TransformedRecord:
+    """One output record, and the input data it falls back to. It cannot be built with an invalid result."""
+
+    record_id: Any
+    result: Result
+    data: str
+    original: str
+
+    def __post_init__(self) -> None:
+        if self.result not in RESULTS:
+            raise ValueError(f"result must be one of {sorted(RESULTS)}, got {self.result!r}")
+
+    def to_wire(self) -> dict[str, Any]:
+        return {"recordId": self.record_id, "result": self.result, "data": self.data}
+
+    def as_original(self) -> dict[str, Any]:
+        """The wire form that returns the input untouched, for Firehose's processing-failed/ prefix."""
+        return {"recordId": self.record_id, "result": "ProcessingFailed", "data": self.original}
+
+
+@dataclass(slots=True)
+class DecodedRecord:
+    """A record whose data is a JSON object."""
+
+    record_id: Any
+    original: str
+    # The decoded bytes without surrounding whitespace; kept so a single-line input can be extended in place.
+    raw: bytes
+    document: dict[str, Any]
+
+    @property
+    def single_line(self) -> bool:
+        return b"\n" not in self.raw and b"\r" not in self.raw
+
+
+@dataclass(frozen=True, slots=True)
+class DecodeFailure:
+    record_id: Any
+    original: str
+    reason: str
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+# Built once: json.loads with any keyword argument constructs a new decoder on every call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def decode_record(record: object) -> DecodedRecord | DecodeFailure:
+    """Decode one Firehose input record; every way it can be malformed becomes a DecodeFailure with a reason."""
+    if not isinstance(record, dict):
+        return DecodeFailure(None, "", f"record is a {type(record).__name__}, not an object")
+    record_id = record.get("recordId")
+    data = record.get("data")
+    if not isinstance(data, str):
+        return DecodeFailure(record_id, "", "record has no 'data' string")
+    try:
+        # strict_mode rejects what b64decode would silently skip, without b64decode's per-call regex.
+        raw = binascii.a2b_base64(data, strict_mode=True)
+    except (binascii.Error, ValueError):
+        return DecodeFailure(record_id, data, "data is not valid base64")
+    raw = raw.strip(_JSON_WHITESPACE)
+    if not raw:
+        return DecodeFailure(record_id, data, "data is empty")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return DecodeFailure(record_id, data, f"data is not valid UTF-8 (byte {error.start})")
+    if text.startswith("\ufeff"):
+        return DecodeFailure(record_id, data, "data is not valid JSON: Unexpected UTF-8 BOM")
+    try:
+        # The text has no surrounding whitespace left, so raw_decode must consume all of it.
+        document, end = _DECODER.raw_decode(text)
+    except RecursionError:
+        return DecodeFailure(record_id, data, "data is JSON nested too deeply")
+    except ValueError as error:
+        return DecodeFailure(record_id, data, f"data is not valid JSON: {error}")
+    if end != len(text):
+        return DecodeFailure(record_id, data, f"data is not valid JSON: extra data after the value at char {end}")
+    if not isinstance(document, dict):
+        return DecodeFailure(record_id, data, f"data is {_JSON_KINDS[type(document)]}, not an object")
+    return DecodedRecord(record_id, data, raw, document)
+
+
+def encode_data(payload: bytes) -> str:
+    return base64.b64encode(payload).decode("ascii")

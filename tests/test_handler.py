@@ -1,0 +1,361 @@
+"""lambda_handler end to end against moto: every record answered, in order, with the documented outcome."""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from typing import Any
+
+import pytest
+from botocore.exceptions import ConnectionClosedError
+
+from ctr_enrichment import dynamodb
+from ctr_enrichment.config import ConfigError, load_settings
+from ctr_enrichment.pipeline import Enricher, LookupUnavailableError
+from tests.conftest import (
+    CTR_FIXTURES,
+    CUSTOMER_RULE,
+    CUSTOMER_TABLE,
+    LambdaContext,
+    caller,
+    create_table,
+    decoded_documents,
+    dynamodb_error_response,
+    emf_line,
+    emitted_lines,
+    firehose_event,
+    inject_fault,
+    load_json,
+    put_items,
+)
+
+ACME = "+14155550123"
+SAMPLE = "+81312345678"
+UNKNOWN = "+819000000000"
+
+
+def without_added_fields(document: dict[str, Any], target: str = "Customer") -> dict[str, Any]:
+    return {name: value for name, value in document.items() if name not in {target, "EnrichmentStatus"}}
+
+
+def invoke(handler: Any, event: dict[str, Any], **context: Any) -> dict[str, Any]:
+    response = handler.lambda_handler(event, LambdaContext(**context))
+    json.dumps(response)  # what the Lambda runtime does with it
+    assert [r["recordId"] for r in response["records"]] == [r["recordId"] for r in event["records"]]
+    return response
+
+
+def test_the_recorded_firehose_event_is_enriched_record_by_record(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    handler = load_handler()
+    event = load_json("firehose_event")
+    response = invoke(handler, event)
+    documents = decoded_documents(response)
+    assert [r["result"] for r in response["records"]] == ["Ok"] * 7 + ["ProcessingFailed"]
+    by_channel = dict(zip(CTR_FIXTURES, documents[:7], strict=True))
+    assert by_channel["ctr_inbound_voice"]["Customer"] == {"CompanyName": "株式会社サンプル商事", "Tier": "gold"}
+    assert by_channel["ctr_outbound_voice"]["Customer"] == {"CompanyName": "Acme Corporation", "Tier": "silver"}
+    assert by_channel["ctr_transfer"]["EnrichmentStatus"] == {"customer": "found"}
+    assert by_channel["ctr_callback"]["Customer"]["CompanyName"] == "Globex Ltd"
+    for name in ("ctr_chat", "ctr_task", "ctr_email"):
+        assert by_channel[name]["EnrichmentStatus"] == {"customer": "skipped"}
+        assert "Customer" not in by_channel[name]
+    for name, document in by_channel.items():
+        assert without_added_fields(document) == load_json(name)  # nothing else changed, caller number kept
+    assert response["records"][7]["data"] == event["records"][7]["data"]
+    metrics = emf_line(capsys.readouterr().out)
+    assert {
+        k: metrics[k] for k in ("Records", "Found", "NotFound", "Skipped", "ProcessingFailed", "DynamoDBCalls")
+    } == {"Records": 8, "Found": 4, "NotFound": 0, "Skipped": 3, "ProcessingFailed": 1, "DynamoDBCalls": 1}
+
+
+def test_an_unknown_caller_gets_a_null_target_and_not_found(moto_table: Any, load_handler: Any) -> None:
+    (document,) = decoded_documents(invoke(load_handler(), firehose_event([caller(UNKNOWN)])))
+    assert document["Customer"] is None
+    assert document["EnrichmentStatus"] == {"customer": "not_found"}
+    assert document["CustomerEndpoint"]["Address"] == UNKNOWN
+
+
+@pytest.mark.parametrize(
+    "ctr",
+    [
+        {"ContactId": "no-endpoint"},
+        {"CustomerEndpoint": None},
+        {"CustomerEndpoint": {"Address": None}},
+        {"CustomerEndpoint": {"Address": ""}},
+        {"CustomerEndpoint": {"Address": 81312345678}},
+        {"CustomerEndpoint": {"Address": "Softphone", "Type": "TELEPHONE_NUMBER"}},
+        {"CustomerEndpoint": {"Address": "taro.yamada@example.co.jp", "Type": "EMAIL_ADDRESS"}},
+        {"CustomerEndpoint": "+81312345678"},
+    ],
+)
+def test_records_with_nothing_to_look_up_are_skipped_and_cost_no_call(
+    moto_table: Any, load_handler: Any, capsys: Any, ctr: dict[str, Any]
+) -> None:
+    response = invoke(load_handler(), firehose_event([ctr]))
+    (document,) = decoded_documents(response)
+    assert document == {**ctr, "EnrichmentStatus": {"customer": "skipped"}}
+    metrics = emf_line(capsys.readouterr().out)
+    assert (metrics["Skipped"], metrics["DynamoDBCalls"]) == (1, 0)
+
+
+def test_malformed_records_fail_alone_with_their_original_data_and_a_log_line(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    payloads: list[Any] = [caller(SAMPLE), b"not json", b"[1, 2]", b"", b'{"a": "\xff"}', caller(ACME)]
+    event = firehose_event(payloads)
+    event["records"][1]["data"] = "%%% not base64 %%%"
+    response = invoke(load_handler(), event)
+    assert [r["result"] for r in response["records"]] == ["Ok"] + ["ProcessingFailed"] * 4 + ["Ok"]
+    for original, answered in zip(event["records"][1:5], response["records"][1:5], strict=True):
+        assert answered["data"] == original["data"]
+    logs = [
+        line for line in emitted_lines(capsys.readouterr().out) if line.get("message") == "record failed processing"
+    ]
+    assert [(line["recordId"], line["reason"].split(":")[0]) for line in logs] == [
+        ("record-00001", "data is not valid base64"),
+        ("record-00002", "data is a JSON array, not an object"),
+        ("record-00003", "data is empty"),
+        ("record-00004", "data is not valid UTF-8 (byte 7)"),
+    ]
+    assert all(line["level"] == "WARNING" and line["aws_request_id"] for line in logs)
+
+
+def test_duplicate_callers_are_looked_up_once(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    numbers = [SAMPLE, "+81 3-1234-5678", ACME, UNKNOWN] * 75
+    response = invoke(load_handler(), firehose_event([caller(n) for n in numbers]))
+    documents = decoded_documents(response)
+    assert [d["EnrichmentStatus"]["customer"] for d in documents[:4]] == ["found", "found", "found", "not_found"]
+    assert documents[1]["Customer"]["CompanyName"] == "株式会社サンプル商事"
+    assert emf_line(capsys.readouterr().out)["DynamoDBCalls"] == 1
+
+
+def test_unicode_survives_as_utf8_not_escapes(moto_table: Any, load_handler: Any) -> None:
+    ctr = caller(SAMPLE, Attributes={"お客様名": "山田 太郎", "emoji": "📞"})
+    response = invoke(load_handler(), firehose_event([ctr]))
+    raw = base64.b64decode(response["records"][0]["data"])
+    assert "株式会社サンプル商事".encode() in raw
+    assert "山田 太郎".encode() in raw and "📞".encode() in raw
+    assert b"\\u" not in raw
+
+
+def test_several_rules_on_several_tables_each_report_a_status(moto_table: Any, load_handler: Any) -> None:
+    create_table(moto_table, "ctr-agents", key="username")
+    put_items(moto_table, "ctr-agents", [{"username": "suzuki.hanako", "Team": "請求", "Site": "Osaka"}])
+    agent_rule = {
+        "name": "agent",
+        "source": "Agent.Username",
+        "table": "ctr-agents",
+        "key": "username",
+        "target": "AgentProfile",
+        "normalize": "none",
+    }
+    handler = load_handler([CUSTOMER_RULE, agent_rule])
+    inbound, chat = load_json("ctr_inbound_voice"), load_json("ctr_chat")
+    chat["Agent"]["Username"] = "unknown.agent"
+    documents = decoded_documents(invoke(handler, firehose_event([inbound, chat])))
+    assert documents[0]["AgentProfile"] == {"Team": "請求", "Site": "Osaka"}  # every attribute except the key
+    assert documents[0]["EnrichmentStatus"] == {"customer": "found", "agent": "found"}
+    assert documents[1]["EnrichmentStatus"] == {"customer": "skipped", "agent": "not_found"}
+    assert documents[1]["AgentProfile"] is None
+
+
+def test_rules_sharing_a_table_share_one_request(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    tier_rule = {**CUSTOMER_RULE, "name": "tier", "target": "Segment", "attributes": {"Level": "Tier"}}
+    handler = load_handler([{**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名"}}, tier_rule])
+    (document,) = decoded_documents(invoke(handler, firehose_event([caller(SAMPLE)])))
+    assert document["Customer"] == {"CompanyName": "株式会社サンプル商事"}
+    assert document["Segment"] == {"Level": "gold"}
+    assert document["EnrichmentStatus"] == {"customer": "found", "tier": "found"}
+    assert emf_line(capsys.readouterr().out)["DynamoDBCalls"] == 1
+
+
+def test_a_target_blocked_by_a_non_object_value_is_skipped_not_overwritten(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    handler = load_handler([{**CUSTOMER_RULE, "target": "Enrichment.Customer"}])
+    ctrs = [caller(SAMPLE, Enrichment="legacy text"), caller(SAMPLE, Enrichment={"Other": 1})]
+    blocked, open_object = decoded_documents(invoke(handler, firehose_event(ctrs)))
+    assert blocked["Enrichment"] == "legacy text"
+    assert blocked["EnrichmentStatus"] == {"customer": "skipped"}
+    assert open_object["Enrichment"] == {
+        "Other": 1,
+        "Customer": {"CompanyName": "株式会社サンプル商事", "Tier": "gold"},
+    }
+    lines = emitted_lines(capsys.readouterr().out)
+    assert any(line.get("message", "").startswith("target path is blocked") for line in lines)
+
+
+def test_a_warm_invocation_answers_from_the_cache(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    handler = load_handler()
+    event = firehose_event([caller(SAMPLE), caller(ACME), caller(UNKNOWN), caller(SAMPLE)])
+    first = invoke(handler, event)
+    cold = emf_line(capsys.readouterr().out)
+    second = invoke(handler, event)
+    warm = emf_line(capsys.readouterr().out)
+    assert (cold["DynamoDBCalls"], cold["CacheHits"]) == (1, 0)
+    assert (warm["DynamoDBCalls"], warm["CacheHits"]) == (0, 3)  # distinct keys; the unknown caller too
+    assert decoded_documents(first) == decoded_documents(second)
+
+
+def test_cache_entries_expire_after_the_ttl(moto_table: Any) -> None:
+    now = [0.0]
+    settings = load_settings({"ENRICHMENT_RULES": json.dumps([CUSTOMER_RULE]), "CACHE_TTL_SECONDS": "60"})
+    enricher = Enricher(settings, clock=lambda: now[0])
+    event = firehose_event([caller(UNKNOWN)])
+    enricher.handle(event, None)
+    put_items(moto_table, CUSTOMER_TABLE, [{"number": UNKNOWN, "契約者会社名": "新規顧客株式会社"}])
+    now[0] = 59.0
+    (cached,) = decoded_documents(enricher.handle(event, None))
+    now[0] = 60.0
+    (fresh,) = decoded_documents(enricher.handle(event, None))
+    assert cached["EnrichmentStatus"] == {"customer": "not_found"}
+    assert fresh["Customer"] == {"CompanyName": "新規顧客株式会社"}
+
+
+def throttle_always(request: Any, **_: Any) -> Any:
+    return dynamodb_error_response(request, "ProvisionedThroughputExceededException")
+
+
+def test_lookup_errors_deliver_unenriched_records_by_default(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    handler = load_handler()
+    inject_fault(dynamodb.get_client(), throttle_always)
+    response = invoke(handler, firehose_event([caller(SAMPLE), {"CustomerEndpoint": None}]), remaining_ms=1500)
+    documents = decoded_documents(response)
+    assert [r["result"] for r in response["records"]] == ["Ok", "Ok"]
+    assert documents[0]["EnrichmentStatus"] == {"customer": "error"}
+    assert "Customer" not in documents[0]
+    assert documents[1]["EnrichmentStatus"] == {"customer": "skipped"}
+    lines = emitted_lines(capsys.readouterr().out)
+    (failure,) = [line for line in lines if line.get("message") == "DynamoDB lookups failed"]
+    assert failure["reasons"][0].startswith("ProvisionedThroughputExceededException: injected fault")
+    metrics = emf_line("\n".join(json.dumps(line) for line in lines))
+    assert metrics["LookupErrors"] == 1 and metrics["DynamoDBCalls"] >= 2  # retried before giving up
+
+
+def test_lookup_errors_can_fail_the_affected_records(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    handler = load_handler(ON_LOOKUP_ERROR="processing_failed")
+    inject_fault(
+        dynamodb.get_client(), lambda request, **_: dynamodb_error_response(request, "InternalServerError", 500)
+    )
+    event = firehose_event([caller(SAMPLE), {"CustomerEndpoint": None}])
+    response = invoke(handler, event, remaining_ms=1500)
+    assert [r["result"] for r in response["records"]] == ["ProcessingFailed", "Ok"]
+    assert response["records"][0]["data"] == event["records"][0]["data"]
+    assert emf_line(capsys.readouterr().out)["ProcessingFailed"] == 1
+
+
+def test_lookup_errors_can_make_firehose_retry_the_batch(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    handler = load_handler(ON_LOOKUP_ERROR="retry_batch")
+
+    def reset(request: Any, **_: Any) -> None:
+        raise ConnectionClosedError(endpoint_url=request.url)
+
+    inject_fault(dynamodb.get_client(), reset)
+    with pytest.raises(LookupUnavailableError, match="ON_LOOKUP_ERROR=retry_batch"):
+        handler.lambda_handler(firehose_event([caller(SAMPLE)]), LambdaContext(remaining_ms=1500))
+    assert emf_line(capsys.readouterr().out)["LookupErrors"] == 1  # metrics are written before raising
+
+
+def test_unprocessed_keys_are_retried_until_resolved(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    handler = load_handler()
+    attempts: list[int] = []
+
+    def unprocessed_first(request: Any, **_: Any) -> Any:
+        attempts.append(1)
+        if len(attempts) > 1:
+            return None  # let moto answer
+        from botocore.awsrequest import AWSResponse
+
+        from tests.conftest import _Body
+
+        body = json.dumps({"Responses": {}, "UnprocessedKeys": json.loads(request.body)["RequestItems"]})
+        return AWSResponse(request.url, 200, {"Content-Type": "application/x-amz-json-1.0"}, _Body(body.encode()))
+
+    inject_fault(dynamodb.get_client(), unprocessed_first)
+    documents = decoded_documents(invoke(handler, firehose_event([caller(SAMPLE), caller(UNKNOWN)])))
+    assert [d["EnrichmentStatus"]["customer"] for d in documents] == ["found", "not_found"]
+    assert emf_line(capsys.readouterr().out)["DynamoDBCalls"] == 2
+
+
+def test_the_answer_comes_before_the_deadline_when_dynamodb_hangs(moto_table: Any, load_handler: Any) -> None:
+    handler = load_handler()
+    inject_fault(dynamodb.get_client(), lambda **_: time.sleep(2.5))
+    started = time.monotonic()
+    response = invoke(handler, firehose_event([caller(SAMPLE)] * 3), remaining_ms=1000)
+    assert time.monotonic() - started < 1.0
+    assert [d["EnrichmentStatus"] for d in decoded_documents(response)] == [{"customer": "error"}] * 3
+
+
+def test_the_response_never_exceeds_six_million_bytes(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    notes = "備考" * 50_000  # 300 KB of UTF-8 per customer
+    put_items(moto_table, CUSTOMER_TABLE, [{"number": SAMPLE, "契約者会社名": "株式会社サンプル商事", "Notes": notes}])
+    handler = load_handler([{**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名", "Notes": "Notes"}}])
+    padding = "x" * 260_000
+    event = firehose_event([caller(SAMPLE, Padding=padding) for _ in range(16)])  # ~5.6 MB of input
+    response = invoke(handler, event)
+    assert len(json.dumps(response).encode()) <= 6_000_000
+    results = [r["result"] for r in response["records"]]
+    enriched = results.count("Ok")
+    assert 0 < enriched < 16 and results == ["Ok"] * enriched + ["ProcessingFailed"] * (16 - enriched)
+    for original, answered in zip(event["records"][enriched:], response["records"][enriched:], strict=True):
+        assert answered["data"] == original["data"]
+    out = capsys.readouterr().out
+    assert emf_line(out)["Oversize"] == 16 - enriched
+    assert any(
+        line.get("count") == 16 - enriched for line in emitted_lines(out) if "6,000,000" in line.get("message", "")
+    )
+
+
+def test_lookups_fail_cleanly_when_no_client_can_be_made(
+    moto_table: Any, load_handler: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    handler = load_handler()
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    (document,) = decoded_documents(invoke(handler, firehose_event([caller(SAMPLE)])))
+    assert document["EnrichmentStatus"] == {"customer": "error"}
+    assert "NoRegionError" in capsys.readouterr().out
+
+
+def test_a_bad_configuration_stops_the_cold_start_with_a_clear_message(load_handler: Any, capsys: Any) -> None:
+    with pytest.raises(ConfigError, match="field 'normalize' must be one of"):
+        load_handler([{**CUSTOMER_RULE, "normalize": "e164"}])
+    (line,) = emitted_lines(capsys.readouterr().out)
+    assert line["level"] == "ERROR" and "normalize" in line["error"]
+
+
+def test_an_event_without_records_is_refused(moto_table: Any, load_handler: Any) -> None:
+    with pytest.raises(ValueError, match="no 'records' list"):
+        load_handler().lambda_handler({"invocationId": "x"}, LambdaContext())
+
+
+def test_an_empty_batch_gets_an_empty_answer(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    assert invoke(load_handler(), firehose_event([])) == {"records": []}
+    assert emf_line(capsys.readouterr().out)["Records"] == 0
+
+
+def test_emf_metrics_name_the_namespace_and_function(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    invoke(load_handler(METRICS_NAMESPACE="Contact/Center"), firehose_event([caller(SAMPLE)]), function_name="fn")
+    metrics = emf_line(capsys.readouterr().out)
+    (directive,) = metrics["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == "Contact/Center"
+    assert directive["Dimensions"] == [["FunctionName"]]
+    assert metrics["FunctionName"] == "fn"
+    names = {m["Name"] for m in directive["Metrics"]}
+    assert names == {
+        "Records",
+        "Found",
+        "NotFound",
+        "Skipped",
+        "LookupErrors",
+        "ProcessingFailed",
+        "Oversize",
+        "DynamoDBCalls",
+        "CacheHits",
+        "Duration",
+    }
+    assert all(isinstance(metrics[name], int | float) for name in names)
+    assert metrics["Duration"] > 0

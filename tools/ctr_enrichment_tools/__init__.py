@@ -1,0 +1,1 @@
+"""Developer tools around the enrichment Lambda: a local DynamoDB-compatible server, replays, the demo."""
