@@ -1,6 +1,8 @@
 # Everything a developer or CI needs, from a fresh clone:
 #   make test    set up .venv and node_modules, then lint, pytest (with coverage) and the Terraform checks
+#   make demo    replay sample CTRs through the real handler against a local DynamoDB-compatible server
 #   make bench   the DynamoDB round-trip benchmark (prints one JSON line per measurement)
+#   make fuzz    the property-based tests with many more examples and fresh randomness
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := test
@@ -21,7 +23,7 @@ else
 TERRAFORM_SETUP := terraform version >/dev/null
 endif
 
-.PHONY: test lint pytest terraform-check bench setup clean
+.PHONY: test lint pytest terraform-check bench demo fuzz setup clean
 
 setup: $(STAMPS)/venv $(STAMPS)/node $(STAMPS)/terraform
 
@@ -59,8 +61,14 @@ test: setup
 terraform-check: $(STAMPS)/venv $(STAMPS)/terraform
 	bash scripts/terraform-check.sh
 
-bench: setup
+bench: $(STAMPS)/venv $(STAMPS)/node
 	$(BIN)/python benchmarks/run.py
 
+fuzz: $(STAMPS)/venv $(STAMPS)/node
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest --no-cov -p no:cacheprovider tests/test_properties.py
+
+demo: $(STAMPS)/venv $(STAMPS)/node
+	$(BIN)/python -m ctr_enrichment_tools.demo
+
 clean:
-	rm -rf $(VENV) $(STAMPS) node_modules .pytest_cache .ruff_cache .coverage .hypothesis
+	rm -rf $(VENV) $(STAMPS) node_modules .pytest_cache .ruff_cache .coverage .hypothesis demo-output

@@ -32,7 +32,7 @@ import boto3
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "lambda_src"), str(REPO / "tools")]
 
-from ctr_enrichment_tools.local_dynamodb import Dynalite, free_port, wait_for_port  # noqa: E402
+from ctr_enrichment_tools.local_dynamodb import Dynalite, create_table, free_port, wait_for_port  # noqa: E402
 
 TABLE = "ctr-customers"
 RULES = [
@@ -77,12 +77,7 @@ def make_batch(
 
 def seed(endpoint: str, known: list[str]) -> None:
     client = boto3.client("dynamodb", endpoint_url=endpoint)
-    client.create_table(
-        TableName=TABLE,
-        BillingMode="PAY_PER_REQUEST",
-        KeySchema=[{"AttributeName": "number", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "number", "AttributeType": "S"}],
-    )
+    create_table(client, TABLE)
     for start in range(0, len(known), 25):
         client.batch_write_item(
             RequestItems={
@@ -139,7 +134,8 @@ def main() -> None:
         proxy = subprocess.Popen(
             [
                 sys.executable,
-                str(REPO / "benchmarks" / "latency_proxy.py"),
+                "-m",
+                "ctr_enrichment_tools.fault_proxy",
                 "--listen-port",
                 str(proxy_port),
                 "--upstream-port",

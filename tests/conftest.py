@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import os
 import sys
 import time
 import uuid
@@ -16,10 +17,17 @@ from typing import Any
 import boto3
 import pytest
 from boto3.dynamodb.types import TypeSerializer
+from hypothesis import settings
 from moto import mock_aws
 
 from ctr_enrichment import dynamodb
-from ctr_enrichment_tools.local_dynamodb import Dynalite
+from ctr_enrichment_tools.local_dynamodb import Dynalite, create_table
+
+# `ci` (the default, in `make test`): a fixed seed, so a run is repeatable. `fuzz` (`make fuzz`): many more
+# examples, fresh randomness each run; a failure prints the blob that reproduces it.
+settings.register_profile("ci", max_examples=300, derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("fuzz", max_examples=4000, deadline=None, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 EVENTS = Path(__file__).parent / "events"
 CUSTOMER_TABLE = "ctr-customers"
@@ -73,6 +81,14 @@ def firehose_event(payloads: list[bytes | str | dict[str, Any]], ids: list[str] 
     }
 
 
+def invoke(handler: Any, event: dict[str, Any], **context: Any) -> dict[str, Any]:
+    """Call the handler as Lambda does: the response must serialise, and answer every record in order."""
+    response = handler.lambda_handler(event, LambdaContext(**context))
+    json.dumps(response)  # what the Lambda runtime does with it; a failure here is a lost batch
+    assert [r["recordId"] for r in response["records"]] == [r["recordId"] for r in event["records"]]
+    return response
+
+
 def decoded_documents(response: dict[str, Any]) -> list[Any]:
     """The JSON document of each Ok record (None for the others), after checking the wire shape."""
     documents = []
@@ -119,15 +135,6 @@ def put_items(client: Any, table: str, items: list[dict[str, Any]]) -> None:
     serializer = TypeSerializer()
     for item in items:
         client.put_item(TableName=table, Item={name: serializer.serialize(value) for name, value in item.items()})
-
-
-def create_table(client: Any, table: str, key: str = "number") -> None:
-    client.create_table(
-        TableName=table,
-        KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
 
 
 @pytest.fixture(autouse=True)

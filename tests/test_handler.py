@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import importlib
 import json
+import sys
 import time
 from typing import Any
 
@@ -26,6 +28,7 @@ from tests.conftest import (
     emitted_lines,
     firehose_event,
     inject_fault,
+    invoke,
     load_json,
     put_items,
 )
@@ -37,13 +40,6 @@ UNKNOWN = "+819000000000"
 
 def without_added_fields(document: dict[str, Any], target: str = "Customer") -> dict[str, Any]:
     return {name: value for name, value in document.items() if name not in {target, "EnrichmentStatus"}}
-
-
-def invoke(handler: Any, event: dict[str, Any], **context: Any) -> dict[str, Any]:
-    response = handler.lambda_handler(event, LambdaContext(**context))
-    json.dumps(response)  # what the Lambda runtime does with it
-    assert [r["recordId"] for r in response["records"]] == [r["recordId"] for r in event["records"]]
-    return response
 
 
 def test_the_recorded_firehose_event_is_enriched_record_by_record(
@@ -320,11 +316,35 @@ def test_lookups_fail_cleanly_when_no_client_can_be_made(
     assert "NoRegionError" in capsys.readouterr().out
 
 
-def test_a_bad_configuration_stops_the_cold_start_with_a_clear_message(load_handler: Any, capsys: Any) -> None:
-    with pytest.raises(ConfigError, match="field 'normalize' must be one of"):
-        load_handler([{**CUSTOMER_RULE, "normalize": "e164"}])
+@pytest.mark.parametrize(
+    ("rules_text", "message"),
+    [
+        ("customer", "ENRICHMENT_RULES is not valid JSON"),
+        ("[]", "ENRICHMENT_RULES must be a non-empty JSON list"),
+        (json.dumps([{k: v for k, v in CUSTOMER_RULE.items() if k != "key"}]), "missing required field(s) 'key'"),
+        (json.dumps([{**CUSTOMER_RULE, "normalize": "e164"}]), "field 'normalize' must be one of 'phone', 'none'"),
+        (json.dumps([CUSTOMER_RULE, {**CUSTOMER_RULE, "target": "Other"}]), "rule name 'customer' is used twice"),
+        (json.dumps([{**CUSTOMER_RULE, "source": "CustomerEndpoint..Address"}]), "is not a valid dotted path"),
+        (json.dumps([{**CUSTOMER_RULE, "sourse": "CustomerEndpoint.Address"}]), "unknown field(s) 'sourse'"),
+    ],
+)
+def test_a_bad_configuration_stops_the_cold_start_with_a_clear_message(
+    rules_text: str, message: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("ENRICHMENT_RULES", rules_text)
+    sys.modules.pop("ctr_enrichment.handler", None)
+    with pytest.raises(ConfigError) as raised:
+        importlib.import_module("ctr_enrichment.handler")
+    assert message in str(raised.value)
     (line,) = emitted_lines(capsys.readouterr().out)
-    assert line["level"] == "ERROR" and "normalize" in line["error"]
+    assert line["level"] == "ERROR" and line["message"] == "invalid configuration" and message in line["error"]
+
+
+def test_a_missing_rules_variable_stops_the_cold_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ENRICHMENT_RULES", raising=False)
+    sys.modules.pop("ctr_enrichment.handler", None)
+    with pytest.raises(ConfigError, match="ENRICHMENT_RULES is not set"):
+        importlib.import_module("ctr_enrichment.handler")
 
 
 def test_an_event_without_records_is_refused(moto_table: Any, load_handler: Any) -> None:

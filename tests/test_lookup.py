@@ -97,14 +97,18 @@ def test_found_and_not_found_keys_are_told_apart(stubbed: Any) -> None:
     assert (result.failed, result.calls, sleeps) == ({}, 1, [])
 
 
-def test_unprocessed_keys_are_retried_with_backoff(stubbed: Any) -> None:
+def test_unprocessed_keys_are_retried_with_backoff_and_keep_their_projection(stubbed: Any) -> None:
     client, stubber = stubbed
+    # As dynalite answers: the unprocessed keys come back without the projection that was asked for.
     unprocessed = {CUSTOMER_TABLE: {"Keys": [{"number": {"S": "+2"}}]}}
     stubber.add_response(
-        "batch_get_item", {"Responses": {CUSTOMER_TABLE: [item("+1", "Acme")]}, "UnprocessedKeys": unprocessed}
+        "batch_get_item",
+        {"Responses": {CUSTOMER_TABLE: [item("+1", "Acme")]}, "UnprocessedKeys": unprocessed},
     )
+    (retry,) = build_requests({CUSTOMERS: ["+2"]})
+    assert "ProjectionExpression" in retry[CUSTOMER_TABLE]
     stubber.add_response(
-        "batch_get_item", {"Responses": {CUSTOMER_TABLE: [item("+2", "Globex")]}}, {"RequestItems": unprocessed}
+        "batch_get_item", {"Responses": {CUSTOMER_TABLE: [item("+2", "Globex")]}}, {"RequestItems": retry}
     )
     result, sleeps = run(client, ["+1", "+2"])
     assert result.items[(CUSTOMER_TABLE, "+2")] == {"number": "+2", "契約者会社名": "Globex"}

@@ -45,6 +45,7 @@ def test_multi_line_json_is_decoded_but_not_single_line() -> None:
         (b64(b'{"a":"\xff"}'), "data is not valid UTF-8 (byte 6)"),
         (b64(b'{"a":1'), "data is not valid JSON: Expecting ',' delimiter"),
         (b64(b'{"a":NaN}'), "data is not valid JSON: NaN is not allowed in JSON"),
+        (b64(b'{"a":-1e400}'), "data is not valid JSON: number -1e400 is out of range"),
         (b64(b'{"a":1} {"b":2}'), "data is not valid JSON: extra data after the value at char 7"),
         (b64(b"\xef\xbb\xbf{}"), "data is not valid JSON: Unexpected UTF-8 BOM"),
         (b64(b"[1,2]"), "data is a JSON array, not an object"),

@@ -121,7 +121,11 @@ def _attempt(
         for item in items:
             value = {name: from_attribute_value(av) for name, av in item.items()}
             result.items[(table, value[key_name])] = value
-    unprocessed = response.get("UnprocessedKeys") or {}
+    # The retry is rebuilt from our own query: servers do not all echo the projection back with the keys.
+    unprocessed = {
+        table: _table_request(queries[table], [key[queries[table].key]["S"] for key in request["Keys"]])
+        for table, request in (response.get("UnprocessedKeys") or {}).items()
+    }
     return unprocessed, "UnprocessedKeys", bool(unprocessed)
 
 

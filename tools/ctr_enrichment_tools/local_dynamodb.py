@@ -14,10 +14,26 @@ import tempfile
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CLI = REPO_ROOT / "node_modules" / "dynalite" / "cli.js"
 STARTUP_TIMEOUT_SECONDS = 15.0
+
+
+def create_table(client: Any, table: str, key: str = "number") -> None:
+    """Create an on-demand table keyed by a string attribute and wait until it is ACTIVE."""
+    client.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": key, "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": key, "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    for _ in range(500):  # dynalite activates a new table on a timer (moto at once)
+        if client.describe_table(TableName=table)["Table"]["TableStatus"] == "ACTIVE":
+            return
+        time.sleep(0.01)
+    raise RuntimeError(f"table {table} did not become ACTIVE within 5 s")
 
 
 def free_port() -> int:
