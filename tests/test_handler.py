@@ -119,6 +119,22 @@ def test_malformed_records_fail_alone_with_their_original_data_and_a_log_line(
     assert all(line["level"] == "WARNING" and line["aws_request_id"] for line in logs)
 
 
+def test_documents_nested_right_at_the_interpreters_limit_never_crash_the_batch(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    # Multi-line, so they must be re-serialised, at depths where parsing still works but writing may not.
+    payloads = [('{"a":\n' * depth + "1" + "}" * depth).encode() for depth in range(900, 1000, 4)]
+    event = firehose_event([*payloads, caller(SAMPLE)])
+    response = invoke(load_handler(), event)
+    results = [r["result"] for r in response["records"]]
+    assert results[-1] == "Ok" and "ProcessingFailed" in results
+    for original, answered in zip(event["records"], response["records"], strict=True):
+        if answered["result"] == "ProcessingFailed":
+            assert answered["data"] == original["data"]
+    reasons = {line["reason"] for line in emitted_lines(capsys.readouterr().out) if "reason" in line}
+    assert "data is JSON nested too deeply to re-serialise" in reasons
+
+
 def test_duplicate_callers_are_looked_up_once(moto_table: Any, load_handler: Any, capsys: Any) -> None:
     numbers = [SAMPLE, "+81 3-1234-5678", ACME, UNKNOWN] * 75
     response = invoke(load_handler(), firehose_event([caller(n) for n in numbers]))

@@ -110,6 +110,8 @@ def ctr_payloads(draw: st.DrawFn) -> tuple[str, bytes, str | None]:
 def _nested(depth: int, kind: str) -> bytes:
     if kind == "object":
         return b'{"a":' * depth + b"1" + b"}" * depth
+    if kind == "multi_line_object":  # must be re-serialised, not extended in place
+        return b'{"a":\n' * depth + b"1" + b"}" * depth
     return b"[" * depth + b"]" * depth
 
 
@@ -125,7 +127,9 @@ invalid_payloads = st.one_of(
     st.tuples(st.just("deep_list"), st.integers(1, 3000).map(lambda d: _nested(d, "list"))),
 ).map(lambda pair: (pair[0], pair[1], None))
 
-deep_objects = st.integers(2, 3000).map(lambda d: ("deep_object", _nested(d, "object"), None))
+deep_objects = st.tuples(st.integers(2, 3000), st.sampled_from(["object", "multi_line_object"])).map(
+    lambda pair: ("deep_object", _nested(*pair), None)
+)
 bad_base64 = st.sampled_from(["not base64!", "eyJhIjoxfQ", "e30=e30=", "ｅ３０＝", "e30 =", "==="])
 
 

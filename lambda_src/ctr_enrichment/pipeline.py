@@ -231,5 +231,13 @@ class _Invocation:
                 reason="lookup failed and ON_LOOKUP_ERROR=processing_failed",
             )
             return TransformedRecord(record.record_id, "ProcessingFailed", record.original, record.original)
-        data = encode_data(renderer.render(record, tuple(statuses), additions))
-        return TransformedRecord(record.record_id, "Ok", data, record.original)
+        try:
+            rendered = renderer.render(record, tuple(statuses), additions)
+        except RecursionError:  # parsed just below the interpreter's limit, too deep to write back out
+            logger.warning(
+                "record failed processing",
+                recordId=record.record_id,
+                reason="data is JSON nested too deeply to re-serialise",
+            )
+            return TransformedRecord(record.record_id, "ProcessingFailed", record.original, record.original)
+        return TransformedRecord(record.record_id, "Ok", encode_data(rendered), record.original)
