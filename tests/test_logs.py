@@ -22,6 +22,15 @@ def test_lines_are_json_with_bound_context_and_fields(capsys: Any) -> None:
     assert lines[1]["error"] == "x"
 
 
+def test_a_field_json_cannot_hold_is_replaced_not_fatal(capsys: Any) -> None:
+    deep: list[Any] = []
+    for _ in range(5_000):
+        deep = [deep]
+    JsonLogger().warning("record failed processing", recordId=deep, reason="x")
+    line = json.loads(capsys.readouterr().out)
+    assert line == {**line, "reason": "x", "recordId": "<list that cannot be logged>", "level": "WARNING"}
+
+
 def test_debug_level_lets_everything_through(capsys: Any) -> None:
     logger = JsonLogger("DEBUG")
     assert logger.enabled("DEBUG")

@@ -10,6 +10,12 @@ from typing import Any
 _LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
 
 
+def _loggable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    return f"<{type(value).__name__} that cannot be logged>"
+
+
 class JsonLogger:
     """Writes one JSON object per line: timestamp, level, message, the bound context and the call's fields."""
 
@@ -36,8 +42,12 @@ class JsonLogger:
             **self.context,
             **fields,
         }
+        try:
+            text = json.dumps(line, ensure_ascii=False, default=str)
+        except (ValueError, RecursionError):  # a value from the input that JSON cannot hold
+            text = json.dumps({name: _loggable(value) for name, value in line.items()}, ensure_ascii=False)
         # Resolve stdout at write time so the runtime's (or a test's) replacement stream is honoured.
-        sys.stdout.write(json.dumps(line, ensure_ascii=False, default=str) + "\n")
+        sys.stdout.write(text + "\n")
 
     def debug(self, message: str, **fields: Any) -> None:
         self.log("DEBUG", message, **fields)
