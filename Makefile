@@ -50,12 +50,7 @@ lint: $(STAMPS)/venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-py$(STAMPS)/terraform:
-	@mkdir -p $(STAMPS)
-	$(TERRAFORM_SETUP)
-	@touch $@
-
-test: setup
+pytest: setup
 	$(BIN)/pytest
 
 terraform-check: $(STAMPS)/venv $(STAMPS)/terraform

@@ -1,0 +1,313 @@
+################################################################################
+# Enrichment function role
+################################################################################
+
+data "aws_iam_policy_document" "lambda_assume_role" {
+  statement {
+    sid     = "LambdaAssumeRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "lambda" {
+  name                 = local.lambda_role_name
+  description          = "Execution role of the CTR enrichment function ${local.function_name}."
+  assume_role_policy   = data.aws_iam_policy_document.lambda_assume_role.json
+  permissions_boundary = var.iam_role_permissions_boundary_arn
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "lambda" {
+  statement {
+    sid       = "WriteOwnLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${local.lambda_log_group_arn}:*"]
+  }
+
+  statement {
+    sid       = "ReadLookupTables"
+    actions   = ["dynamodb:BatchGetItem", "dynamodb:GetItem"]
+    resources = local.rule_table_arns
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn != null ? [var.kms_key_arn] : []
+    content {
+      sid       = "DecryptWithModuleKey"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = var.lambda_tracing_enabled ? [1] : []
+    content {
+      sid     = "XRayTracing"
+      actions = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+      # X-Ray has no resource-level permissions for these actions: AWS requires "*".
+      resources = ["*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "lambda" {
+  name   = "ctr-enrichment"
+  role   = aws_iam_role.lambda.id
+  policy = data.aws_iam_policy_document.lambda.json
+}
+
+################################################################################
+# Firehose delivery role
+################################################################################
+
+data "aws_iam_policy_document" "firehose_assume_role" {
+  statement {
+    sid     = "FirehoseAssumeRole"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["firehose.amazonaws.com"]
+    }
+
+    # Firehose passes the account ID as external ID: only streams of this account can use the role.
+    condition {
+      test     = "StringEquals"
+      variable = "sts:ExternalId"
+      values   = [local.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "firehose" {
+  name                 = local.firehose_role_name
+  description          = "Delivery role of the Firehose stream ${local.delivery_stream_name}."
+  assume_role_policy   = data.aws_iam_policy_document.firehose_assume_role.json
+  permissions_boundary = var.iam_role_permissions_boundary_arn
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "firehose" {
+  # The bucket and domain statements are dynamic only so that a missing bucket or domain ARN is reported
+  # by the delivery stream's precondition rather than as a null in a string template; with a valid
+  # configuration both are always rendered.
+  dynamic "statement" {
+    for_each = local.backup_bucket_arn != null ? [local.backup_bucket_arn] : []
+    content {
+      sid = "WriteBackupBucket"
+      actions = [
+        "s3:AbortMultipartUpload",
+        "s3:GetBucketLocation",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:ListBucketMultipartUploads",
+        "s3:PutObject",
+      ]
+      resources = [statement.value, "${statement.value}/*"]
+    }
+  }
+
+  statement {
+    sid       = "InvokeEnrichmentFunction"
+    actions   = ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"]
+    resources = [local.lambda_function_arn, "${local.lambda_function_arn}:*"]
+  }
+
+  dynamic "statement" {
+    for_each = local.domain_arn != null ? [local.domain_arn] : []
+    content {
+      sid = "DeliverToDomain"
+      actions = [
+        "es:DescribeDomain",
+        "es:DescribeDomains",
+        "es:DescribeDomainConfig",
+        "es:ESHttpGet",
+        "es:ESHttpPost",
+        "es:ESHttpPut",
+      ]
+      resources = [statement.value, "${statement.value}/*"]
+    }
+  }
+
+  statement {
+    sid       = "WriteErrorLogs"
+    actions   = ["logs:PutLogEvents"]
+    resources = [for stream in values(local.firehose_log_streams) : "${local.firehose_log_group_arn}:log-stream:${stream}"]
+  }
+
+  dynamic "statement" {
+    for_each = var.kms_key_arn != null && local.backup_bucket_arn != null ? [var.kms_key_arn] : []
+    content {
+      sid       = "EncryptBackupObjects"
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["s3.${local.region}.${local.dns_suffix}"]
+      }
+      condition {
+        test     = "StringLike"
+        variable = "kms:EncryptionContext:aws:s3:arn"
+        values   = ["${local.backup_bucket_arn}/*"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.vpc_enabled ? [1] : []
+    content {
+      sid = "DescribeVpcForDelivery"
+      actions = [
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSecurityGroups",
+        "ec2:DescribeSubnets",
+        "ec2:DescribeVpcAttribute",
+        "ec2:DescribeVpcs",
+      ]
+      # EC2 Describe* actions have no resource-level permissions: AWS requires "*".
+      resources = ["*"]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.vpc_enabled ? [1] : []
+    content {
+      sid     = "CreateDeliveryInterfaces"
+      actions = ["ec2:CreateNetworkInterface"]
+      resources = concat(
+        ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"],
+        [for id in var.vpc_subnet_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/${id}"],
+        [for id in var.vpc_security_group_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group/${id}"],
+      )
+    }
+  }
+
+  dynamic "statement" {
+    for_each = local.vpc_enabled ? [1] : []
+    content {
+      sid     = "ManageDeliveryInterfaces"
+      actions = ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"]
+      # The interfaces Firehose creates get IDs only at run time.
+      resources = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"]
+    }
+  }
+}
+
+resource "aws_iam_role_policy" "firehose" {
+  name   = "ctr-delivery"
+  role   = aws_iam_role.firehose.id
+  policy = data.aws_iam_policy_document.firehose.json
+}
+
+################################################################################
+# Resource policies: search domain, its log group, the backup bucket
+################################################################################
+
+data "aws_iam_policy_document" "opensearch_access" {
+  count = var.create_opensearch_domain ? 1 : 0
+
+  statement {
+    sid       = "FirehoseDelivery"
+    actions   = ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"]
+    resources = ["${local.domain_arn}/*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = [local.firehose_role_arn]
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.dashboards_principal_arns) > 0 ? [1] : []
+    content {
+      sid       = "DashboardsPrincipals"
+      actions   = ["es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPatch", "es:ESHttpPost", "es:ESHttpPut"]
+      resources = ["${local.domain_arn}/*"]
+
+      principals {
+        type        = "AWS"
+        identifiers = var.dashboards_principal_arns
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(var.dashboards_allowed_cidrs) > 0 ? [1] : []
+    content {
+      sid       = "DashboardsFromAllowedNetworks"
+      actions   = ["es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPatch", "es:ESHttpPost", "es:ESHttpPut"]
+      resources = ["${local.domain_arn}/*"]
+
+      # Unsigned browser access is anonymous, so the principal is "*" and the source address is the control.
+      principals {
+        type        = "AWS"
+        identifiers = ["*"]
+      }
+
+      condition {
+        test     = "IpAddress"
+        variable = "aws:SourceIp"
+        values   = var.dashboards_allowed_cidrs
+      }
+    }
+  }
+}
+
+data "aws_iam_policy_document" "opensearch_logs" {
+  count = local.opensearch_log_publishing ? 1 : 0
+
+  statement {
+    sid       = "OpenSearchPublishLogs"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${local.opensearch_log_group_arn}:*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["es.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account_id]
+    }
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = [local.domain_arn]
+    }
+  }
+}
+
+data "aws_iam_policy_document" "backup_bucket" {
+  count = var.create_backup_bucket ? 1 : 0
+
+  # TLS only. The one wildcard action in the module, in a Deny: it must cover every S3 action, present and
+  # future (this is the statement AWS Security Hub control S3.5 looks for).
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["s3:*"]
+    resources = [local.backup_bucket_arn, "${local.backup_bucket_arn}/*"]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}

@@ -1,0 +1,109 @@
+data "aws_caller_identity" "current" {}
+
+data "aws_partition" "current" {}
+
+data "aws_region" "current" {}
+
+locals {
+  account_id = data.aws_caller_identity.current.account_id
+  partition  = data.aws_partition.current.partition
+  region     = data.aws_region.current.region
+  dns_suffix = data.aws_partition.current.dns_suffix
+
+  # Names: `var.name` drives every one of them.
+  function_name             = var.name
+  lambda_role_name          = "${var.name}-lambda"
+  firehose_role_name        = "${var.name}-firehose"
+  delivery_stream_name      = var.name
+  domain_name               = var.name
+  lookup_table_name         = var.create_lookup_table ? "${var.name}-lookup" : var.lookup_table_name
+  backup_bucket_name        = var.create_backup_bucket ? "${var.name}-backup-${local.account_id}-${local.region}" : try(split(":::", var.backup_bucket_arn)[1], null)
+  lambda_log_group_name     = "/aws/lambda/${local.function_name}"
+  firehose_log_group_name   = "/aws/kinesisfirehose/${local.delivery_stream_name}"
+  opensearch_log_group_name = "/aws/opensearch/${local.domain_name}"
+  firehose_log_streams      = { destination = "DestinationDelivery", backup = "BackupDelivery" }
+
+  # ARNs are built from the names above rather than read from the resources, so that the IAM policies,
+  # the access policies and the processor configuration are fully known at plan time: a reviewer sees
+  # them in `terraform plan`, and the tests can assert on them offline. Where AWS needs the resource to
+  # exist first, the dependency is an explicit `depends_on`.
+  lambda_function_arn      = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${local.function_name}"
+  firehose_role_arn        = "arn:${local.partition}:iam::${local.account_id}:role/${local.firehose_role_name}"
+  lambda_log_group_arn     = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.lambda_log_group_name}"
+  firehose_log_group_arn   = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.firehose_log_group_name}"
+  opensearch_log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.opensearch_log_group_name}"
+  domain_arn               = var.create_opensearch_domain ? "arn:${local.partition}:es:${local.region}:${local.account_id}:domain/${local.domain_name}" : var.opensearch_domain_arn
+  backup_bucket_arn        = var.create_backup_bucket ? "arn:${local.partition}:s3:::${local.backup_bucket_name}" : var.backup_bucket_arn
+  lookup_table_arn         = local.lookup_table_name == null ? null : "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.lookup_table_name}"
+
+  # Switches derived from the inputs.
+  vpc_enabled               = length(var.vpc_subnet_ids) > 0
+  fine_grained_access       = var.opensearch_master_user_arn != null
+  opensearch_log_publishing = var.create_opensearch_domain && var.opensearch_log_publishing_enabled
+  opensearch_engine         = split("_", var.opensearch_engine_version)[0]
+  opensearch_engine_major   = tonumber(split(".", split("_", var.opensearch_engine_version)[1])[0])
+  opensearch_engine_minor   = tonumber(split(".", var.opensearch_engine_version)[1])
+
+  # ENRICHMENT_RULES: each rule with exactly the keys the function's config parser expects. A rule without
+  # a table reads the module's lookup table; a rule on that table without a key uses its hash key.
+  enrichment_rules = [for rule in var.lookups : {
+    name       = rule.name
+    source     = rule.source
+    table      = rule.table != null ? rule.table : local.lookup_table_name
+    key        = rule.key != null ? rule.key : (rule.table == null || rule.table == local.lookup_table_name ? var.lookup_table_hash_key : null)
+    attributes = rule.attributes
+    target     = rule.target
+    normalize  = rule.normalize
+  }]
+  # The tables the rules name, as ARNs: exactly what the function may read.
+  rule_table_arns = distinct([
+    for rule in local.enrichment_rules :
+    startswith(rule.table, "arn:") ? rule.table : "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${rule.table}"
+    if rule.table != null
+  ])
+  rule_keys_by_table = { for rule in local.enrichment_rules : coalesce(rule.table, "-") => rule.key... }
+
+  lambda_environment = {
+    ENRICHMENT_RULES  = jsonencode(local.enrichment_rules)
+    ON_LOOKUP_ERROR   = var.on_lookup_error
+    CACHE_TTL_SECONDS = tostring(var.cache_ttl_seconds)
+    CACHE_MAX_ENTRIES = tostring(var.cache_max_entries)
+    METRICS_NAMESPACE = var.metrics_namespace
+    LOG_LEVEL         = var.log_level
+  }
+  # Lambda allows 4 KB for all environment variables together (names and values, in bytes: UTF-8 rule
+  # attributes such as 契約者会社名 count three bytes a character). Byte length from the base64 length.
+  lambda_environment_bytes = sum([
+    for text in flatten([for k, v in local.lambda_environment : [k, v]]) :
+    3 * length(base64encode(text)) / 4 - length(regexall("=", base64encode(text)))
+  ])
+
+  # The deployable package: every Python module under lambda_src/ (the zip root, so `ctr_enrichment` is a
+  # top-level package), without tests. Listing the files with fileset() keeps caches (__pycache__, *.pyc)
+  # and anything that is not Python out, independently of the archive provider's exclude-pattern dialect.
+  lambda_source_dir = "${path.module}/lambda_src"
+  lambda_source_files = sort([
+    for f in fileset(local.lambda_source_dir, "**/*.py") : f
+    if length(regexall("(^|/)(tests?|__pycache__)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\\.py$", f)) == 0
+  ])
+
+  # The Lambda processor, written once and shared by both destination blocks. Firehose fills in its own
+  # defaults (NumberOfRetries 3, BufferSizeInMBs 1, BufferIntervalInSeconds 60) and the AWS provider leaves
+  # parameters that equal those defaults out of the state, so a parameter is rendered only when it differs
+  # from its default: that keeps every plan after the first one empty. LambdaArn is always rendered, with
+  # `:$LATEST` as Firehose expects. `parameters` is a set in the provider schema, so its order carries no
+  # meaning; the list below is in the documented order for readers.
+  lambda_processor_parameters = [
+    { name = "LambdaArn", value = "${local.lambda_function_arn}:$LATEST", render = true },
+    { name = "BufferSizeInMBs", value = tostring(var.processor_buffer_size_mb), render = var.processor_buffer_size_mb != 1 },
+    { name = "BufferIntervalInSeconds", value = tostring(var.processor_buffer_interval), render = var.processor_buffer_interval != 60 },
+    { name = "NumberOfRetries", value = tostring(var.processor_retries), render = var.processor_retries != 3 },
+  ]
+  processing_configuration = {
+    enabled = true
+    processors = [{
+      type       = "Lambda"
+      parameters = [for p in local.lambda_processor_parameters : { name = p.name, value = p.value } if p.render]
+    }]
+  }
+}

@@ -1,0 +1,108 @@
+resource "aws_opensearch_domain" "this" {
+  #checkov:skip=CKV_AWS_317:Audit logs require fine-grained access control, which is opt-in; application logs are published (opensearch_log_publishing_enabled).
+  #checkov:skip=CKV_AWS_318:High availability (dedicated masters, several zones) multiplies the cost of a CTR dashboard domain; opensearch_availability_zone_count and opensearch_instance_count scale it out.
+  #checkov:skip=CKV2_AWS_59:Dedicated master nodes triple the cost of a small CTR domain; they are worth it only from roughly ten data nodes.
+  count = var.create_opensearch_domain ? 1 : 0
+
+  domain_name    = local.domain_name
+  engine_version = var.opensearch_engine_version
+
+  cluster_config {
+    instance_type          = var.opensearch_instance_type
+    instance_count         = var.opensearch_instance_count
+    zone_awareness_enabled = var.opensearch_availability_zone_count > 1
+
+    dynamic "zone_awareness_config" {
+      for_each = var.opensearch_availability_zone_count > 1 ? [var.opensearch_availability_zone_count] : []
+      content {
+        availability_zone_count = zone_awareness_config.value
+      }
+    }
+  }
+
+  ebs_options {
+    ebs_enabled = true
+    volume_size = var.opensearch_ebs_volume_size
+    volume_type = var.opensearch_ebs_volume_type
+  }
+
+  encrypt_at_rest {
+    enabled    = true
+    kms_key_id = var.kms_key_arn
+  }
+
+  node_to_node_encryption {
+    enabled = true
+  }
+
+  domain_endpoint_options {
+    enforce_https       = true
+    tls_security_policy = var.opensearch_tls_security_policy
+  }
+
+  dynamic "advanced_security_options" {
+    for_each = local.fine_grained_access ? [var.opensearch_master_user_arn] : []
+    content {
+      enabled                        = true
+      anonymous_auth_enabled         = false
+      internal_user_database_enabled = false
+
+      master_user_options {
+        master_user_arn = advanced_security_options.value
+      }
+    }
+  }
+
+  dynamic "vpc_options" {
+    for_each = local.vpc_enabled ? [1] : []
+    content {
+      subnet_ids         = var.vpc_subnet_ids
+      security_group_ids = var.vpc_security_group_ids
+    }
+  }
+
+  dynamic "log_publishing_options" {
+    for_each = local.opensearch_log_publishing ? [local.opensearch_log_group_arn] : []
+    content {
+      log_type                 = "ES_APPLICATION_LOGS"
+      cloudwatch_log_group_arn = log_publishing_options.value
+      enabled                  = true
+    }
+  }
+
+  tags = var.tags
+
+  depends_on = [
+    aws_cloudwatch_log_group.opensearch,
+    aws_cloudwatch_log_resource_policy.opensearch,
+  ]
+
+  lifecycle {
+    precondition {
+      condition     = local.vpc_enabled || var.opensearch_allow_public_endpoint
+      error_message = "The search domain would get an internet-facing endpoint: give vpc_subnet_ids and vpc_security_group_ids to keep it private, or set opensearch_allow_public_endpoint = true to accept a public endpoint restricted by its access policy."
+    }
+    precondition {
+      condition     = !local.vpc_enabled || length(var.vpc_subnet_ids) == var.opensearch_availability_zone_count
+      error_message = "A VPC domain needs one subnet per Availability Zone: vpc_subnet_ids has ${length(var.vpc_subnet_ids)} subnet(s) but opensearch_availability_zone_count is ${var.opensearch_availability_zone_count}."
+    }
+    precondition {
+      condition     = var.opensearch_instance_count % var.opensearch_availability_zone_count == 0
+      error_message = "opensearch_instance_count (${var.opensearch_instance_count}) must be a multiple of opensearch_availability_zone_count (${var.opensearch_availability_zone_count}) so every zone holds the same number of nodes."
+    }
+    precondition {
+      condition     = !local.fine_grained_access || local.opensearch_engine == "OpenSearch" || local.opensearch_engine_major > 6 || (local.opensearch_engine_major == 6 && local.opensearch_engine_minor >= 7)
+      error_message = "Fine-grained access control (opensearch_master_user_arn) needs OpenSearch or Elasticsearch 6.7 or later; opensearch_engine_version is ${var.opensearch_engine_version}."
+    }
+  }
+}
+
+resource "aws_opensearch_domain_policy" "this" {
+  count = var.create_opensearch_domain ? 1 : 0
+
+  domain_name     = aws_opensearch_domain.this[0].domain_name
+  access_policies = data.aws_iam_policy_document.opensearch_access[0].json
+
+  # The Firehose role is a principal of the policy, so it has to exist first.
+  depends_on = [aws_iam_role.firehose]
+}

@@ -1,0 +1,94 @@
+output "delivery_stream_arn" {
+  description = "ARN of the Firehose delivery stream: select it in Amazon Connect's data streaming settings for contact trace records."
+  value       = aws_kinesis_firehose_delivery_stream.this.arn
+}
+
+output "delivery_stream_name" {
+  description = "Name of the Firehose delivery stream."
+  value       = aws_kinesis_firehose_delivery_stream.this.name
+}
+
+output "lambda_function_arn" {
+  description = "ARN of the enrichment function."
+  value       = aws_lambda_function.this.arn
+}
+
+output "lambda_function_name" {
+  description = "Name of the enrichment function; also the FunctionName dimension of its metrics."
+  value       = aws_lambda_function.this.function_name
+}
+
+output "lambda_role_arn" {
+  description = "ARN of the enrichment function's execution role."
+  value       = aws_iam_role.lambda.arn
+}
+
+output "lambda_role_name" {
+  description = "Name of the enrichment function's execution role."
+  value       = aws_iam_role.lambda.name
+}
+
+output "lambda_log_group_name" {
+  description = "CloudWatch log group of the enrichment function (its logs and embedded-format metrics)."
+  value       = aws_cloudwatch_log_group.lambda.name
+}
+
+output "firehose_role_arn" {
+  description = "ARN of the Firehose delivery role: admit it in the access policy of an existing domain, and map it to a write role when fine-grained access control is on."
+  value       = aws_iam_role.firehose.arn
+}
+
+output "firehose_role_name" {
+  description = "Name of the Firehose delivery role."
+  value       = aws_iam_role.firehose.name
+}
+
+output "firehose_log_group_name" {
+  description = "CloudWatch log group of Firehose delivery errors."
+  value       = aws_cloudwatch_log_group.firehose.name
+}
+
+output "lookup_table_name" {
+  description = "Name of the module's lookup table (created, or given as lookup_table_name); null when there is none."
+  value       = try(aws_dynamodb_table.lookup[0].name, local.lookup_table_name)
+}
+
+output "lookup_table_arn" {
+  description = "ARN of the module's lookup table (created, or given as lookup_table_name); null when there is none."
+  value       = try(aws_dynamodb_table.lookup[0].arn, local.lookup_table_arn)
+}
+
+output "opensearch_domain_arn" {
+  description = "ARN of the search domain Firehose delivers to (created, or given as opensearch_domain_arn)."
+  value       = try(aws_opensearch_domain.this[0].arn, var.opensearch_domain_arn)
+}
+
+output "opensearch_domain_endpoint" {
+  description = "HTTPS endpoint host of the search domain (created, or given as opensearch_domain_endpoint); null when unknown."
+  value       = try(aws_opensearch_domain.this[0].endpoint, var.opensearch_domain_endpoint)
+}
+
+output "opensearch_dashboards_endpoint" {
+  description = "OpenSearch Dashboards endpoint of the domain the module created; null when it did not create one."
+  value       = try(aws_opensearch_domain.this[0].dashboard_endpoint, null)
+}
+
+output "backup_bucket_arn" {
+  description = "ARN of the S3 bucket for failed documents (created, or given as backup_bucket_arn)."
+  value       = try(aws_s3_bucket.backup[0].arn, var.backup_bucket_arn)
+}
+
+output "backup_bucket_name" {
+  description = "Name of the S3 bucket for failed documents (created, or given as backup_bucket_arn)."
+  value       = try(aws_s3_bucket.backup[0].bucket, local.backup_bucket_name)
+}
+
+output "enrichment_rules" {
+  description = "The ENRICHMENT_RULES JSON document the function is configured with."
+  value       = local.lambda_environment["ENRICHMENT_RULES"]
+}
+
+output "metrics_namespace" {
+  description = "CloudWatch namespace of the function's metrics (Records, Found, NotFound, Skipped, LookupErrors, ProcessingFailed, Oversize, DynamoDBCalls, CacheHits, Duration), dimension FunctionName."
+  value       = var.metrics_namespace
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# The Terraform checks of `make test`, runnable on their own:
+#   fmt -check -recursive; init -backend=false + validate at the root and in every example;
+#   terraform test (tests/*.tftest.hcl); checkov (pinned, in its own virtualenv) on the root and every
+#   example; the README inputs/outputs table is up to date.
+# Needs `terraform` on PATH: real Terraform with registry access, or the offline stand-in that `make setup`
+# installs from ../shared/offline-terraform. Terraform runs in a scratch copy of the module, so no lock
+# file, .terraform directory or build output is left in the working tree.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PYTHON="${PYTHON:-python3}"
+CHECKOV_VERSION="3.3.30"
+CHECKOV_VENV="${CHECKOV_VENV:-$ROOT/.venv-checkov}"
+
+# Dummy credentials and a Region: nothing here talks to AWS (plans and tests use mocks or the stand-in).
+export AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 AWS_ACCESS_KEY_ID=offline AWS_SECRET_ACCESS_KEY=offline
+unset AWS_PROFILE AWS_SESSION_TOKEN TF_DATA_DIR TF_WORKSPACE
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+
+SECONDS=0
+step() { printf '\n==> %s (%ss)\n' "$*" "$SECONDS"; }
+quietly() { # run a command, showing its output only when it fails
+  local log
+  log="$(mktemp)"
+  if ! "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  fi
+  rm -f "$log"
+}
+
+if ! command -v terraform >/dev/null 2>&1; then
+  echo "terraform is not on PATH: run \`make setup\` (offline stand-in) or install Terraform >= 1.7." >&2
+  exit 1
+fi
+terraform version | head -n 1
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/terraform-check.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+# Provider plugins put their sockets in per-start temporary directories, and not every provider removes
+# its own; keep them in the scratch directory, unless that would push the socket paths past the ~100
+# characters Unix sockets allow.
+if [ "${#WORK}" -le 48 ]; then
+  mkdir "$WORK/tmp"
+  export TMPDIR="$WORK/tmp"
+fi
+
+# The module as a user gets it, plus its tests and examples.
+copy_module() {
+  mkdir -p "$1"
+  tar -C "$ROOT" \
+    --exclude='__pycache__' --exclude='*.pyc' --exclude='.terraform' --exclude='.terraform.lock.hcl' \
+    --exclude='builds' --exclude='*.tfstate' --exclude='*.tfstate.*' --exclude='*.tfplan' \
+    -cf - ./*.tf lambda_src tests/mocks tests/*.tftest.hcl examples | tar -C "$1" -xf -
+}
+copy_module "$WORK/terraform"
+copy_module "$WORK/checkov"
+examples=()
+for dir in examples/*/; do
+  examples+=("${dir%/}")
+done
+
+step "terraform fmt -check -recursive"
+terraform fmt -check -recursive -diff
+
+step "terraform init + validate: root"
+quietly terraform -chdir="$WORK/terraform" init -backend=false -input=false -no-color
+terraform -chdir="$WORK/terraform" validate -no-color
+
+for example in "${examples[@]}"; do
+  step "terraform init + validate: $example"
+  quietly terraform -chdir="$WORK/terraform/$example" init -backend=false -input=false -no-color
+  terraform -chdir="$WORK/terraform/$example" validate -no-color
+done
+
+step "terraform test"
+terraform -chdir="$WORK/terraform" test -no-color
+
+step "checkov $CHECKOV_VERSION"
+if [ ! -x "$CHECKOV_VENV/bin/checkov" ] || [ "$("$CHECKOV_VENV/bin/checkov" --version 2>/dev/null)" != "$CHECKOV_VERSION" ]; then
+  echo "installing checkov $CHECKOV_VERSION into $CHECKOV_VENV"
+  "$PYTHON" -m venv "$CHECKOV_VENV"
+  quietly "$CHECKOV_VENV/bin/python" -m pip install --disable-pip-version-check "checkov==$CHECKOV_VERSION"
+fi
+checkov() {
+  "$CHECKOV_VENV/bin/checkov" --framework terraform --quiet --compact --skip-download "$@"
+}
+echo "-- root module"
+checkov --directory "$WORK/checkov" --skip-path examples --skip-path tests
+for example in "${examples[@]}"; do
+  echo "-- $example"
+  checkov --directory "$WORK/checkov/$example"
+done
+
+step "README inputs and outputs"
+"$PYTHON" scripts/gen_tf_docs.py --check
+
+step "terraform checks passed"

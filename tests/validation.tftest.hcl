@@ -1,0 +1,1059 @@
+# Bad input fails at plan time with a message that says what to fix: one run per validation rule and per
+# precondition (cross-variable rule), each with an otherwise valid configuration. The accepts_* runs at the
+# end pin the limits AWS itself allows, so validations cannot drift narrower than AWS.
+
+mock_provider "aws" {
+  source = "./tests/mocks/aws"
+}
+
+mock_provider "archive" {
+  source = "./tests/mocks/archive"
+}
+
+variables {
+  opensearch_allow_public_endpoint = true
+}
+
+run "rejects_name_with_uppercase" {
+  command = plan
+
+  variables {
+    name = "CTR-Enrichment"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "rejects_name_longer_than_a_domain_name" {
+  command = plan
+
+  variables {
+    name = "a-name-that-is-29-chars-long1"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "rejects_name_ending_with_hyphen" {
+  command = plan
+
+  variables {
+    name = "ctr-"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "rejects_tag_value_over_256_characters" {
+  command = plan
+
+  variables {
+    tags = { Team = join("", [for i in range(257) : "x"]) }
+  }
+
+  expect_failures = [var.tags]
+}
+
+run "rejects_kms_alias_instead_of_key_arn" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:us-east-1:123456789012:alias/ctr"
+  }
+
+  expect_failures = [var.kms_key_arn]
+}
+
+run "rejects_permissions_boundary_that_is_not_a_policy" {
+  command = plan
+
+  variables {
+    iam_role_permissions_boundary_arn = "arn:aws:iam::123456789012:role/boundary"
+  }
+
+  expect_failures = [var.iam_role_permissions_boundary_arn]
+}
+
+run "rejects_log_retention_cloudwatch_does_not_offer" {
+  command = plan
+
+  variables {
+    log_retention_in_days = 10
+  }
+
+  expect_failures = [var.log_retention_in_days]
+}
+
+run "rejects_python_runtime_older_than_3_11" {
+  command = plan
+
+  variables {
+    lambda_runtime = "python3.9"
+  }
+
+  expect_failures = [var.lambda_runtime]
+}
+
+run "rejects_unknown_architecture" {
+  command = plan
+
+  variables {
+    lambda_architecture = "arm"
+  }
+
+  expect_failures = [var.lambda_architecture]
+}
+
+run "rejects_memory_below_128" {
+  command = plan
+
+  variables {
+    lambda_memory_size = 64
+  }
+
+  expect_failures = [var.lambda_memory_size]
+}
+
+run "rejects_memory_above_10240" {
+  command = plan
+
+  variables {
+    lambda_memory_size = 10241
+  }
+
+  expect_failures = [var.lambda_memory_size]
+}
+
+run "rejects_timeout_above_firehose_maximum" {
+  command = plan
+
+  variables {
+    lambda_timeout = 301
+  }
+
+  expect_failures = [var.lambda_timeout]
+}
+
+run "rejects_timeout_of_zero" {
+  command = plan
+
+  variables {
+    lambda_timeout = 0
+  }
+
+  expect_failures = [var.lambda_timeout]
+}
+
+run "rejects_reserved_concurrency_of_zero" {
+  command = plan
+
+  variables {
+    lambda_reserved_concurrent_executions = 0
+  }
+
+  expect_failures = [var.lambda_reserved_concurrent_executions]
+}
+
+run "rejects_empty_lookups" {
+  command = plan
+
+  variables {
+    lookups = []
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_rule_name_with_space" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer lookup", source = "CustomerEndpoint.Address", target = "Customer" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_rule_name_starting_with_hyphen" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "-customer", source = "CustomerEndpoint.Address", target = "Customer" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_duplicate_rule_names" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer" }, { name = "customer", source = "Agent.Username", target = "Agent2" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_source_with_empty_segment" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer", source = "CustomerEndpoint..Address", target = "Customer" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_target_with_space_around_segment" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer. Info" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_target_in_enrichment_status" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "EnrichmentStatus.Customer" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_target_inside_a_source" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "CustomerEndpoint.Customer" }, { name = "agent", source = "Agent.Username", target = "CustomerEndpoint" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_target_equal_to_own_source" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer", source = "Attributes.Phone", target = "Attributes.Phone" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_overlapping_targets" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Enriched" }, { name = "agent", source = "Agent.Username", target = "Enriched.Agent", table = "agents", key = "username" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_table_name_with_invalid_characters" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents/table", key = "username" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_empty_key" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents", key = "" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_empty_attributes_map" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", attributes = {} }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_unknown_normalize_mode" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "e164" }]
+  }
+
+  expect_failures = [var.lookups]
+}
+
+run "rejects_unknown_lookup_error_policy" {
+  command = plan
+
+  variables {
+    on_lookup_error = "drop"
+  }
+
+  expect_failures = [var.on_lookup_error]
+}
+
+run "rejects_negative_cache_ttl" {
+  command = plan
+
+  variables {
+    cache_ttl_seconds = -1
+  }
+
+  expect_failures = [var.cache_ttl_seconds]
+}
+
+run "rejects_fractional_cache_size" {
+  command = plan
+
+  variables {
+    cache_max_entries = 10.5
+  }
+
+  expect_failures = [var.cache_max_entries]
+}
+
+run "rejects_reserved_aws_metrics_namespace" {
+  command = plan
+
+  variables {
+    metrics_namespace = "AWS/Lambda"
+  }
+
+  expect_failures = [var.metrics_namespace]
+}
+
+run "rejects_blank_metrics_namespace" {
+  command = plan
+
+  variables {
+    metrics_namespace = "  "
+  }
+
+  expect_failures = [var.metrics_namespace]
+}
+
+run "rejects_lowercase_log_level" {
+  command = plan
+
+  variables {
+    log_level = "info"
+  }
+
+  expect_failures = [var.log_level]
+}
+
+run "rejects_lookup_table_name_too_short" {
+  command = plan
+
+  variables {
+    lookup_table_name = "ab"
+  }
+
+  expect_failures = [var.lookup_table_name]
+}
+
+run "rejects_empty_hash_key" {
+  command = plan
+
+  variables {
+    lookup_table_hash_key = ""
+  }
+
+  expect_failures = [var.lookup_table_hash_key]
+}
+
+run "rejects_seed_item_with_empty_key" {
+  command = plan
+
+  variables {
+    lookup_table_items = { "" = { name = "Nobody" } }
+  }
+
+  expect_failures = [var.lookup_table_items]
+}
+
+run "rejects_unknown_destination" {
+  command = plan
+
+  variables {
+    destination = "s3"
+  }
+
+  expect_failures = [var.destination]
+}
+
+run "rejects_uppercase_index_name" {
+  command = plan
+
+  variables {
+    index_name = "CTR"
+  }
+
+  expect_failures = [var.index_name]
+}
+
+run "rejects_index_name_starting_with_underscore" {
+  command = plan
+
+  variables {
+    index_name = "_ctr"
+  }
+
+  expect_failures = [var.index_name]
+}
+
+run "rejects_index_name_over_80_characters" {
+  command = plan
+
+  variables {
+    index_name = join("", [for i in range(81) : "c"])
+  }
+
+  expect_failures = [var.index_name]
+}
+
+run "rejects_unknown_rotation_period" {
+  command = plan
+
+  variables {
+    index_rotation_period = "Daily"
+  }
+
+  expect_failures = [var.index_rotation_period]
+}
+
+run "rejects_empty_type_name" {
+  command = plan
+
+  variables {
+    elasticsearch_type_name = ""
+  }
+
+  expect_failures = [var.elasticsearch_type_name]
+}
+
+run "rejects_unknown_document_id_format" {
+  command = plan
+
+  variables {
+    document_id_format = "RANDOM"
+  }
+
+  expect_failures = [var.document_id_format]
+}
+
+run "rejects_buffering_interval_above_900" {
+  command = plan
+
+  variables {
+    buffering_interval = 901
+  }
+
+  expect_failures = [var.buffering_interval]
+}
+
+run "rejects_buffering_size_above_100" {
+  command = plan
+
+  variables {
+    buffering_size = 101
+  }
+
+  expect_failures = [var.buffering_size]
+}
+
+run "rejects_buffering_size_of_zero" {
+  command = plan
+
+  variables {
+    buffering_size = 0
+  }
+
+  expect_failures = [var.buffering_size]
+}
+
+run "rejects_retry_duration_above_7200" {
+  command = plan
+
+  variables {
+    retry_duration = 7201
+  }
+
+  expect_failures = [var.retry_duration]
+}
+
+run "rejects_unknown_backup_mode" {
+  command = plan
+
+  variables {
+    s3_backup_mode = "Failed"
+  }
+
+  expect_failures = [var.s3_backup_mode]
+}
+
+run "rejects_unknown_compression" {
+  command = plan
+
+  variables {
+    backup_compression_format = "BZIP2"
+  }
+
+  expect_failures = [var.backup_compression_format]
+}
+
+run "rejects_processor_buffer_below_0_2_mb" {
+  command = plan
+
+  variables {
+    processor_buffer_size_mb = 0.1
+  }
+
+  expect_failures = [var.processor_buffer_size_mb]
+}
+
+run "rejects_processor_buffer_above_3_mb" {
+  command = plan
+
+  variables {
+    processor_buffer_size_mb = 3.5
+  }
+
+  expect_failures = [var.processor_buffer_size_mb]
+}
+
+run "rejects_processor_interval_above_900" {
+  command = plan
+
+  variables {
+    processor_buffer_interval = 901
+  }
+
+  expect_failures = [var.processor_buffer_interval]
+}
+
+run "rejects_processor_retries_above_300" {
+  command = plan
+
+  variables {
+    processor_retries = 301
+  }
+
+  expect_failures = [var.processor_retries]
+}
+
+run "rejects_domain_arn_of_another_service" {
+  command = plan
+
+  variables {
+    opensearch_domain_arn = "arn:aws:s3:::not-a-domain"
+  }
+
+  expect_failures = [var.opensearch_domain_arn]
+}
+
+run "rejects_domain_endpoint_with_scheme" {
+  command = plan
+
+  variables {
+    opensearch_domain_endpoint = "https://search-ctr.us-east-1.es.amazonaws.com"
+  }
+
+  expect_failures = [var.opensearch_domain_endpoint]
+}
+
+run "rejects_engine_version_without_engine" {
+  command = plan
+
+  variables {
+    opensearch_engine_version = "2.19"
+  }
+
+  expect_failures = [var.opensearch_engine_version]
+}
+
+run "rejects_instance_type_without_search_suffix" {
+  command = plan
+
+  variables {
+    opensearch_instance_type = "t3.small"
+  }
+
+  expect_failures = [var.opensearch_instance_type]
+}
+
+run "rejects_zero_instances" {
+  command = plan
+
+  variables {
+    opensearch_instance_count = 0
+  }
+
+  expect_failures = [var.opensearch_instance_count]
+}
+
+run "rejects_four_availability_zones" {
+  command = plan
+
+  variables {
+    opensearch_availability_zone_count = 4
+  }
+
+  expect_failures = [var.opensearch_availability_zone_count]
+}
+
+run "rejects_ebs_volume_below_10_gib" {
+  command = plan
+
+  variables {
+    opensearch_ebs_volume_size = 5
+  }
+
+  expect_failures = [var.opensearch_ebs_volume_size]
+}
+
+run "rejects_magnetic_ebs_volumes" {
+  command = plan
+
+  variables {
+    opensearch_ebs_volume_type = "standard"
+  }
+
+  expect_failures = [var.opensearch_ebs_volume_type]
+}
+
+run "rejects_tls_1_0_policy" {
+  command = plan
+
+  variables {
+    opensearch_tls_security_policy = "Policy-Min-TLS-1-0-2019-07"
+  }
+
+  expect_failures = [var.opensearch_tls_security_policy]
+}
+
+run "rejects_master_user_that_is_not_an_iam_arn" {
+  command = plan
+
+  variables {
+    opensearch_master_user_arn = "admin"
+  }
+
+  expect_failures = [var.opensearch_master_user_arn]
+}
+
+run "rejects_malformed_subnet_id" {
+  command = plan
+
+  variables {
+    vpc_subnet_ids = ["subnet-xyz"]
+  }
+
+  expect_failures = [var.vpc_subnet_ids]
+}
+
+run "rejects_more_than_three_subnets" {
+  command = plan
+
+  variables {
+    vpc_subnet_ids = ["subnet-00000001", "subnet-00000002", "subnet-00000003", "subnet-00000004"]
+  }
+
+  expect_failures = [var.vpc_subnet_ids]
+}
+
+run "rejects_malformed_security_group_id" {
+  command = plan
+
+  variables {
+    vpc_security_group_ids = ["default"]
+  }
+
+  expect_failures = [var.vpc_security_group_ids]
+}
+
+run "rejects_dashboards_principal_that_is_not_an_arn" {
+  command = plan
+
+  variables {
+    dashboards_principal_arns = ["analyst"]
+  }
+
+  expect_failures = [var.dashboards_principal_arns]
+}
+
+run "rejects_dashboards_open_to_the_internet" {
+  command = plan
+
+  variables {
+    dashboards_allowed_cidrs = ["0.0.0.0/0"]
+  }
+
+  expect_failures = [var.dashboards_allowed_cidrs]
+}
+
+run "rejects_dashboards_cidr_that_is_not_a_cidr" {
+  command = plan
+
+  variables {
+    dashboards_allowed_cidrs = ["203.0.113.7"]
+  }
+
+  expect_failures = [var.dashboards_allowed_cidrs]
+}
+
+run "rejects_bucket_arn_with_key" {
+  command = plan
+
+  variables {
+    backup_bucket_arn = "arn:aws:s3:::bucket/prefix"
+  }
+
+  expect_failures = [var.backup_bucket_arn]
+}
+
+run "rejects_backup_expiration_of_zero_days" {
+  command = plan
+
+  variables {
+    backup_expiration_days = 0
+  }
+
+  expect_failures = [var.backup_expiration_days]
+}
+
+run "rejects_existing_table_name_while_creating_one" {
+  command = plan
+
+  variables {
+    lookup_table_name = "customers"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "rejects_rule_without_any_table" {
+  command = plan
+
+  variables {
+    create_lookup_table = false
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "rejects_rule_on_other_table_without_key" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents" }]
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "rejects_two_keys_for_one_table" {
+  command = plan
+
+  variables {
+    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer" }, { name = "system", source = "SystemEndpoint.Address", target = "System", table = "ctr-enrichment-lookup", key = "phone" }]
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "rejects_environment_over_4_kb" {
+  command = plan
+
+  variables {
+    lookups = [for i in range(40) : { name = "rule-${i}", source = "Attributes.Key${i}", target = "Enriched.R${i}", attributes = { ContractCompanyName = "contract_company_name" } }]
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "rejects_seed_items_without_created_table" {
+  command = plan
+
+  variables {
+    create_lookup_table = false
+    lookup_table_name   = "customers"
+    lookup_table_items  = { "+15555550100" = { name = "Jane" } }
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "rejects_existing_domain_arn_while_creating_one" {
+  command = plan
+
+  variables {
+    opensearch_domain_arn = "arn:aws:es:us-east-1:123456789012:domain/existing"
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_no_domain_at_all" {
+  command = plan
+
+  variables {
+    create_opensearch_domain = false
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_domain_endpoint_for_created_domain" {
+  command = plan
+
+  variables {
+    opensearch_domain_endpoint = "search-existing.us-east-1.es.amazonaws.com"
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_existing_bucket_arn_while_creating_one" {
+  command = plan
+
+  variables {
+    backup_bucket_arn = "arn:aws:s3:::existing-ctr-backup"
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_no_backup_bucket_at_all" {
+  command = plan
+
+  variables {
+    create_backup_bucket = false
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_type_name_for_opensearch_destination" {
+  command = plan
+
+  variables {
+    elasticsearch_type_name = "_doc"
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_no_document_id_for_elasticsearch_destination" {
+  command = plan
+
+  variables {
+    destination        = "elasticsearch"
+    document_id_format = "NO_DOCUMENT_ID"
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_elasticsearch_6_without_type_name" {
+  command = plan
+
+  variables {
+    destination               = "elasticsearch"
+    opensearch_engine_version = "Elasticsearch_6.8"
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_type_name_for_elasticsearch_7" {
+  command = plan
+
+  variables {
+    destination               = "elasticsearch"
+    opensearch_engine_version = "Elasticsearch_7.10"
+    elasticsearch_type_name   = "_doc"
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_subnets_without_security_groups" {
+  command = plan
+
+  variables {
+    vpc_subnet_ids = ["subnet-0123456789abcdef0"]
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_dashboards_cidrs_on_a_vpc_domain" {
+  command = plan
+
+  variables {
+    vpc_subnet_ids           = ["subnet-0123456789abcdef0"]
+    vpc_security_group_ids   = ["sg-0123456789abcdef0"]
+    dashboards_allowed_cidrs = ["203.0.113.0/24"]
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_dashboards_settings_for_an_existing_domain" {
+  command = plan
+
+  variables {
+    create_opensearch_domain  = false
+    opensearch_domain_arn     = "arn:aws:es:us-east-1:123456789012:domain/existing"
+    dashboards_principal_arns = ["arn:aws:iam::123456789012:role/analyst"]
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_public_domain_without_opt_in" {
+  command = plan
+
+  variables {
+    opensearch_allow_public_endpoint = false
+  }
+
+  expect_failures = [aws_opensearch_domain.this]
+}
+
+run "rejects_fewer_subnets_than_zones" {
+  command = plan
+
+  variables {
+    vpc_subnet_ids                     = ["subnet-0123456789abcdef0"]
+    vpc_security_group_ids             = ["sg-0123456789abcdef0"]
+    opensearch_availability_zone_count = 2
+    opensearch_instance_count          = 2
+  }
+
+  expect_failures = [aws_opensearch_domain.this]
+}
+
+run "rejects_nodes_not_divisible_by_zones" {
+  command = plan
+
+  variables {
+    opensearch_availability_zone_count = 2
+    opensearch_instance_count          = 3
+  }
+
+  expect_failures = [aws_opensearch_domain.this]
+}
+
+run "rejects_fine_grained_access_on_old_elasticsearch" {
+  command = plan
+
+  variables {
+    destination                = "elasticsearch"
+    opensearch_engine_version  = "Elasticsearch_6.5"
+    elasticsearch_type_name    = "_doc"
+    opensearch_master_user_arn = "arn:aws:iam::123456789012:role/search-admin"
+  }
+
+  expect_failures = [aws_opensearch_domain.this]
+}
+
+run "accepts_the_limits_aws_allows" {
+  command = plan
+
+  variables {
+    lambda_memory_size        = 10240
+    lambda_timeout            = 300
+    processor_buffer_size_mb  = 0.2
+    processor_buffer_interval = 0
+    processor_retries         = 300
+    buffering_interval        = 900
+    buffering_size            = 1
+    retry_duration            = 0
+    cache_ttl_seconds         = 0
+    cache_max_entries         = 0
+    log_retention_in_days     = 3653
+    name                      = "a-name-that-is-28-chars-long"
+    index_name                = "ctr.v1-2024+x"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.memory_size == 10240 && aws_lambda_function.this.timeout == 300
+    error_message = "10240 MB and 300 s are valid Lambda settings."
+  }
+  assert {
+    condition = {
+      for p in aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].processing_configuration[0].processors[0].parameters : p.parameter_name => p.parameter_value
+      if p.parameter_name != "LambdaArn"
+      } == {
+      BufferSizeInMBs         = "0.2"
+      BufferIntervalInSeconds = "0"
+      NumberOfRetries         = "300"
+    }
+    error_message = "0.2 MB, 0 s and 300 retries are valid processor settings."
+  }
+  assert {
+    condition     = aws_opensearch_domain.this[0].domain_name == "a-name-that-is-28-chars-long"
+    error_message = "A 28-character name is a valid domain name."
+  }
+}
+
+run "accepts_a_vpc_domain_without_the_public_opt_in" {
+  command = plan
+
+  variables {
+    opensearch_allow_public_endpoint = false
+    vpc_subnet_ids                   = ["subnet-0123456789abcdef0"]
+    vpc_security_group_ids           = ["sg-0123456789abcdef0"]
+  }
+
+  assert {
+    condition     = length(aws_opensearch_domain.this[0].vpc_options) == 1
+    error_message = "A VPC domain needs no public-endpoint opt-in."
+  }
+}
+
+run "accepts_an_existing_domain_without_the_public_opt_in" {
+  command = plan
+
+  variables {
+    opensearch_allow_public_endpoint = false
+    create_opensearch_domain         = false
+    opensearch_domain_arn            = "arn:aws:es:us-east-1:123456789012:domain/existing"
+    opensearch_domain_endpoint       = "search-existing-abc.us-east-1.es.amazonaws.com"
+  }
+
+  assert {
+    condition     = length(aws_opensearch_domain.this) == 0 && output.opensearch_domain_endpoint == "search-existing-abc.us-east-1.es.amazonaws.com"
+    error_message = "The module does not own the endpoint of an existing domain, so it needs no opt-in."
+  }
+}
+
+run "accepts_rules_that_share_a_table_and_key" {
+  command = plan
+
+  variables {
+    lookups = [
+      { name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone" },
+      { name = "system", source = "SystemEndpoint.Address", target = "System", normalize = "phone", table = "ctr-enrichment-lookup", key = "number" },
+    ]
+  }
+
+  assert {
+    condition     = length(jsondecode(aws_lambda_function.this.environment[0].variables["ENRICHMENT_RULES"])) == 2
+    error_message = "Two rules may read one table with its one key."
+  }
+}

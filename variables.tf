@@ -1,0 +1,659 @@
+################################################################################
+# General
+################################################################################
+
+variable "name" {
+  description = "Name prefix for every resource the module creates. 3-28 characters of a-z, 0-9 and '-', starting with a letter and not ending with '-' (the OpenSearch domain takes this name, and domain names are at most 28 characters)."
+  type        = string
+  default     = "ctr-enrichment"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,26}[a-z0-9]$", var.name))
+    error_message = "name must be 3-28 characters of a-z, 0-9 and '-', start with a letter and not end with '-' (for example \"ctr-enrichment\")."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every taggable resource the module creates."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256])
+    error_message = "tags keys must be 1-128 characters and values at most 256 characters."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of a customer managed KMS key that encrypts everything the module creates (lookup table, log groups, function environment, delivery stream, backup bucket, search domain). null uses AWS owned or AWS managed keys. The key policy must let CloudWatch Logs, Firehose and the two roles use it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias), or null."
+  }
+}
+
+variable "iam_role_permissions_boundary_arn" {
+  description = "ARN of a managed policy set as the permissions boundary of both IAM roles the module creates, or null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.iam_role_permissions_boundary_arn == null ? true : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.iam_role_permissions_boundary_arn))
+    error_message = "iam_role_permissions_boundary_arn must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/boundary, or null."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the CloudWatch log groups the module creates (function, delivery errors, search domain). 0 keeps logs forever."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be one of the values CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+  }
+}
+
+################################################################################
+# Enrichment function
+################################################################################
+
+variable "lambda_runtime" {
+  description = "Python runtime of the enrichment function."
+  type        = string
+  default     = "python3.13"
+
+  validation {
+    condition     = contains(["python3.11", "python3.12", "python3.13", "python3.14"], var.lambda_runtime)
+    error_message = "lambda_runtime must be python3.11, python3.12, python3.13 or python3.14 (the function needs Python 3.11 or later)."
+  }
+}
+
+variable "lambda_architecture" {
+  description = "Instruction set of the enrichment function: arm64 (Graviton, cheaper) or x86_64."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
+    error_message = "lambda_architecture must be \"arm64\" or \"x86_64\"."
+  }
+}
+
+variable "lambda_memory_size" {
+  description = "Memory of the enrichment function in MB (CPU scales with it)."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = floor(var.lambda_memory_size) == var.lambda_memory_size && var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240
+    error_message = "lambda_memory_size must be a whole number of MB from 128 to 10240."
+  }
+}
+
+variable "lambda_timeout" {
+  description = "Timeout of the enrichment function in seconds. Firehose waits at most 300 seconds for a transformation."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = floor(var.lambda_timeout) == var.lambda_timeout && var.lambda_timeout >= 1 && var.lambda_timeout <= 300
+    error_message = "lambda_timeout must be a whole number of seconds from 1 to 300 (the Firehose maximum for a transformation)."
+  }
+}
+
+variable "lambda_reserved_concurrent_executions" {
+  description = "Concurrency reserved for the enrichment function, or null to use the account's unreserved pool."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.lambda_reserved_concurrent_executions == null ? true : floor(var.lambda_reserved_concurrent_executions) == var.lambda_reserved_concurrent_executions && var.lambda_reserved_concurrent_executions >= 1
+    error_message = "lambda_reserved_concurrent_executions must be a whole number of at least 1 (0 would stop the function), or null."
+  }
+}
+
+variable "lambda_tracing_enabled" {
+  description = "Controls whether the enrichment function sends traces to AWS X-Ray (tracing mode Active instead of PassThrough)."
+  type        = bool
+  default     = false
+}
+
+variable "lookups" {
+  description = "The enrichment rules, rendered with jsonencode into the function's ENRICHMENT_RULES. Each rule reads `source` (a dotted CTR path), looks it up by the partition key `key` in `table` (a table name or ARN) and writes the item under `target` (a dotted path). `table` defaults to the module's lookup table and `key` to `lookup_table_hash_key` on that table. `attributes` maps output names to table attributes (null: every attribute but the key). `normalize` is \"phone\" (canonicalise phone numbers before the lookup) or \"none\"."
+  type = list(object({
+    name       = string
+    source     = string
+    target     = string
+    table      = optional(string)
+    key        = optional(string)
+    attributes = optional(map(string))
+    normalize  = optional(string, "none")
+  }))
+  default = [{
+    name      = "customer"
+    source    = "CustomerEndpoint.Address"
+    target    = "Customer"
+    normalize = "phone"
+  }]
+
+  validation {
+    condition     = length(var.lookups) >= 1
+    error_message = "lookups must hold at least one rule."
+  }
+  validation {
+    condition     = alltrue([for r in var.lookups : can(regex("^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$", r.name))])
+    error_message = "Every lookups[*].name must be 1-64 characters of letters, digits, '_' and '-', not starting with '-'."
+  }
+  validation {
+    condition     = length(distinct([for r in var.lookups : r.name])) == length(var.lookups)
+    error_message = "lookups[*].name must be unique: give each rule its own name."
+  }
+  validation {
+    condition = alltrue(flatten([for r in var.lookups : [
+      for path in [r.source, r.target] :
+      can(regex("^[^.\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ](?:[^.]*[^.\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ])?(?:\\.[^.\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ](?:[^.]*[^.\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ])?)*$", path))
+    ]]))
+    error_message = "Every lookups[*].source and lookups[*].target must be a dotted path such as \"CustomerEndpoint.Address\": non-empty segments separated by '.', with no spaces around a segment."
+  }
+  validation {
+    condition     = alltrue([for r in var.lookups : split(".", r.target)[0] != "EnrichmentStatus"])
+    error_message = "No lookups[*].target may write into \"EnrichmentStatus\": the function owns that field. Choose another target."
+  }
+  validation {
+    condition = alltrue(flatten([for r in var.lookups : [
+      for o in var.lookups : slice(split(".", r.target), 0, min(length(split(".", r.target)), length(split(".", o.source)))) != slice(split(".", o.source), 0, min(length(split(".", r.target)), length(split(".", o.source))))
+    ]]))
+    error_message = "A lookups[*].target overlaps a lookups[*].source (one equals or contains the other): the caller's original data must be kept, so write each rule's result somewhere else."
+  }
+  validation {
+    condition = alltrue(flatten([for i, r in var.lookups : [
+      for j, o in var.lookups : i == j || slice(split(".", r.target), 0, min(length(split(".", r.target)), length(split(".", o.target)))) != slice(split(".", o.target), 0, min(length(split(".", r.target)), length(split(".", o.target))))
+    ]]))
+    error_message = "Two lookups[*].target paths overlap (one equals or contains the other): give each rule its own target."
+  }
+  validation {
+    condition     = alltrue([for r in var.lookups : r.table == null ? true : can(regex("^(?:arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/)?[A-Za-z0-9_.-]{3,255}$", r.table))])
+    error_message = "Every lookups[*].table must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or a table ARN, or be left out for the module's lookup table."
+  }
+  validation {
+    condition     = alltrue([for r in var.lookups : r.key == null ? true : length(r.key) >= 1 && length(base64encode(r.key)) <= 340])
+    error_message = "Every lookups[*].key must be the table's partition key attribute name (1-255 bytes), or be left out to use lookup_table_hash_key."
+  }
+  validation {
+    condition     = alltrue([for r in var.lookups : r.attributes == null ? true : length(r.attributes) >= 1 && alltrue([for k, v in r.attributes : length(k) >= 1 && length(v) >= 1])])
+    error_message = "Every lookups[*].attributes must be null (every attribute but the key) or a non-empty map of non-empty output names to non-empty table attribute names."
+  }
+  validation {
+    condition     = alltrue([for r in var.lookups : contains(["phone", "none"], r.normalize)])
+    error_message = "Every lookups[*].normalize must be \"phone\" or \"none\"."
+  }
+}
+
+variable "on_lookup_error" {
+  description = "What the function does with a record whose lookup failed (throttling, timeouts): deliver_unenriched, processing_failed (Firehose backs it up to S3) or retry_batch (fail the invocation so Firehose retries the batch)."
+  type        = string
+  default     = "deliver_unenriched"
+
+  validation {
+    condition     = contains(["deliver_unenriched", "processing_failed", "retry_batch"], var.on_lookup_error)
+    error_message = "on_lookup_error must be \"deliver_unenriched\", \"processing_failed\" or \"retry_batch\"."
+  }
+}
+
+variable "cache_ttl_seconds" {
+  description = "How long the function caches a lookup result (found or not found), in seconds. 0 disables the cache."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.cache_ttl_seconds >= 0
+    error_message = "cache_ttl_seconds must be a number of seconds >= 0."
+  }
+}
+
+variable "cache_max_entries" {
+  description = "Most lookup results the function keeps in its cache. 0 disables the cache."
+  type        = number
+  default     = 100000
+
+  validation {
+    condition     = floor(var.cache_max_entries) == var.cache_max_entries && var.cache_max_entries >= 0
+    error_message = "cache_max_entries must be a whole number >= 0."
+  }
+}
+
+variable "metrics_namespace" {
+  description = "CloudWatch namespace of the function's embedded-metric-format metrics (dimension FunctionName)."
+  type        = string
+  default     = "CtrEnrichment"
+
+  validation {
+    condition     = can(regex("^[0-9A-Za-z.\\-_/#: ]{1,255}$", var.metrics_namespace)) && trimspace(var.metrics_namespace) != "" && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1-255 characters of 0-9 A-Z a-z . - _ / # : and space, not blank and not starting with \"AWS/\"."
+  }
+}
+
+variable "log_level" {
+  description = "Log level of the enrichment function."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], var.log_level)
+    error_message = "log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL."
+  }
+}
+
+################################################################################
+# Lookup table
+################################################################################
+
+variable "create_lookup_table" {
+  description = "Controls whether the module creates the DynamoDB lookup table (on-demand, point-in-time recovery, encrypted). Set to false and give lookup_table_name to use an existing table."
+  type        = bool
+  default     = true
+}
+
+variable "lookup_table_name" {
+  description = "Name of an existing DynamoDB table to use as the module's lookup table when create_lookup_table is false. May stay null when every rule in lookups names its own table."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.lookup_table_name == null ? true : can(regex("^[A-Za-z0-9_.-]{3,255}$", var.lookup_table_name))
+    error_message = "lookup_table_name must be a DynamoDB table name: 3-255 characters of A-Z a-z 0-9 _ . -."
+  }
+}
+
+variable "lookup_table_hash_key" {
+  description = "Partition key (type S) of the module's lookup table, and the key of every rule that reads that table without naming its own key."
+  type        = string
+  default     = "number"
+
+  validation {
+    condition     = length(var.lookup_table_hash_key) >= 1 && length(base64encode(var.lookup_table_hash_key)) <= 340
+    error_message = "lookup_table_hash_key must be an attribute name of 1-255 bytes."
+  }
+}
+
+variable "lookup_table_deletion_protection" {
+  description = "Controls whether deletion protection is enabled on the lookup table the module creates."
+  type        = bool
+  default     = false
+}
+
+variable "lookup_table_items" {
+  description = "Rows to seed into the lookup table the module creates, keyed by partition key value (for phone rules the canonical form, such as \"+15555550100\"); each row maps attribute names to string values. Handy for examples and tests."
+  type        = map(map(string))
+  default     = {}
+
+  validation {
+    condition     = alltrue([for k, item in var.lookup_table_items : length(k) >= 1 && alltrue([for a, v in item : length(a) >= 1])])
+    error_message = "lookup_table_items keys (partition key values) and attribute names must be non-empty."
+  }
+}
+
+################################################################################
+# Delivery stream
+################################################################################
+
+variable "destination" {
+  description = "Firehose destination type: \"opensearch\" (Amazon OpenSearch Service) or \"elasticsearch\" (a legacy Elasticsearch domain)."
+  type        = string
+  default     = "opensearch"
+
+  validation {
+    condition     = contains(["opensearch", "elasticsearch"], var.destination)
+    error_message = "destination must be \"opensearch\" or \"elasticsearch\"."
+  }
+}
+
+variable "index_name" {
+  description = "Index that Firehose writes the enriched CTRs to (with index_rotation_period, Firehose appends a date suffix)."
+  type        = string
+  default     = "ctr"
+
+  validation {
+    condition     = can(regex("^[^-_+A-Z\\\\/*?\"<>| ,#:][^A-Z\\\\/*?\"<>| ,#:]{0,79}$", var.index_name)) && !contains([".", ".."], var.index_name)
+    error_message = "index_name must be 1-80 characters, lowercase, not start with '-', '_' or '+', and contain none of \\ / * ? \" < > | space , # :."
+  }
+}
+
+variable "index_rotation_period" {
+  description = "How often Firehose starts a new index: NoRotation, OneHour, OneDay, OneWeek or OneMonth."
+  type        = string
+  default     = "OneDay"
+
+  validation {
+    condition     = contains(["NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth"], var.index_rotation_period)
+    error_message = "index_rotation_period must be NoRotation, OneHour, OneDay, OneWeek or OneMonth."
+  }
+}
+
+variable "elasticsearch_type_name" {
+  description = "Document type for a legacy Elasticsearch 6.x destination (required there; Elasticsearch 7+ and OpenSearch have no types). Only valid with destination = \"elasticsearch\"."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.elasticsearch_type_name == null ? true : length(var.elasticsearch_type_name) >= 1 && length(var.elasticsearch_type_name) <= 100
+    error_message = "elasticsearch_type_name must be 1-100 characters, or null."
+  }
+}
+
+variable "document_id_format" {
+  description = "How documents get their IDs: FIREHOSE_DEFAULT (stable IDs, no duplicates on retry) or NO_DOCUMENT_ID (the domain assigns IDs; faster, may duplicate). OpenSearch destination only."
+  type        = string
+  default     = "FIREHOSE_DEFAULT"
+
+  validation {
+    condition     = contains(["FIREHOSE_DEFAULT", "NO_DOCUMENT_ID"], var.document_id_format)
+    error_message = "document_id_format must be \"FIREHOSE_DEFAULT\" or \"NO_DOCUMENT_ID\"."
+  }
+}
+
+variable "buffering_interval" {
+  description = "Seconds Firehose buffers records before delivering them to the search domain (0-900)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = floor(var.buffering_interval) == var.buffering_interval && var.buffering_interval >= 0 && var.buffering_interval <= 900
+    error_message = "buffering_interval must be a whole number of seconds from 0 to 900."
+  }
+}
+
+variable "buffering_size" {
+  description = "MB Firehose buffers before delivering to the search domain (1-100)."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = floor(var.buffering_size) == var.buffering_size && var.buffering_size >= 1 && var.buffering_size <= 100
+    error_message = "buffering_size must be a whole number of MB from 1 to 100."
+  }
+}
+
+variable "retry_duration" {
+  description = "Seconds Firehose keeps retrying a failed delivery to the search domain before backing the documents up to S3 (0-7200)."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = floor(var.retry_duration) == var.retry_duration && var.retry_duration >= 0 && var.retry_duration <= 7200
+    error_message = "retry_duration must be a whole number of seconds from 0 to 7200."
+  }
+}
+
+variable "s3_backup_mode" {
+  description = "Which documents Firehose also writes to the backup bucket: FailedDocumentsOnly or AllDocuments."
+  type        = string
+  default     = "FailedDocumentsOnly"
+
+  validation {
+    condition     = contains(["FailedDocumentsOnly", "AllDocuments"], var.s3_backup_mode)
+    error_message = "s3_backup_mode must be \"FailedDocumentsOnly\" or \"AllDocuments\"."
+  }
+}
+
+variable "backup_compression_format" {
+  description = "Compression of the objects Firehose writes to the backup bucket: UNCOMPRESSED, GZIP, ZIP, Snappy or HADOOP_SNAPPY."
+  type        = string
+  default     = "GZIP"
+
+  validation {
+    condition     = contains(["UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"], var.backup_compression_format)
+    error_message = "backup_compression_format must be UNCOMPRESSED, GZIP, ZIP, Snappy or HADOOP_SNAPPY."
+  }
+}
+
+variable "processor_buffer_size_mb" {
+  description = "MB of records Firehose buffers before invoking the enrichment function (0.2-3)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.processor_buffer_size_mb >= 0.2 && var.processor_buffer_size_mb <= 3
+    error_message = "processor_buffer_size_mb must be from 0.2 to 3 MB."
+  }
+}
+
+variable "processor_buffer_interval" {
+  description = "Seconds Firehose buffers records before invoking the enrichment function (0-900)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = floor(var.processor_buffer_interval) == var.processor_buffer_interval && var.processor_buffer_interval >= 0 && var.processor_buffer_interval <= 900
+    error_message = "processor_buffer_interval must be a whole number of seconds from 0 to 900."
+  }
+}
+
+variable "processor_retries" {
+  description = "How often Firehose retries a failed invocation of the enrichment function (0-300)."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = floor(var.processor_retries) == var.processor_retries && var.processor_retries >= 0 && var.processor_retries <= 300
+    error_message = "processor_retries must be a whole number from 0 to 300."
+  }
+}
+
+################################################################################
+# Search domain
+################################################################################
+
+variable "create_opensearch_domain" {
+  description = "Controls whether the module creates the Amazon OpenSearch Service domain. Set to false and give opensearch_domain_arn to deliver to an existing domain."
+  type        = bool
+  default     = true
+}
+
+variable "opensearch_domain_arn" {
+  description = "ARN of an existing OpenSearch Service (or Elasticsearch) domain to deliver to when create_opensearch_domain is false. Its access policy must admit the output firehose_role_arn."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.opensearch_domain_arn == null ? true : can(regex("^arn:aws[a-z-]*:es:[a-z0-9-]+:[0-9]{12}:domain/[a-z][a-z0-9-]{2,27}$", var.opensearch_domain_arn))
+    error_message = "opensearch_domain_arn must be a domain ARN such as arn:aws:es:us-east-1:123456789012:domain/ctr, or null."
+  }
+}
+
+variable "opensearch_domain_endpoint" {
+  description = "HTTPS endpoint host of the existing domain given in opensearch_domain_arn, passed through to the outputs. Optional."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.opensearch_domain_endpoint == null ? true : can(regex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", var.opensearch_domain_endpoint))
+    error_message = "opensearch_domain_endpoint must be a host name such as search-ctr-abc123.us-east-1.es.amazonaws.com (no scheme, no path), or null."
+  }
+}
+
+variable "opensearch_engine_version" {
+  description = "Engine of the domain the module creates, as OpenSearch_X.Y or Elasticsearch_X.Y."
+  type        = string
+  default     = "OpenSearch_2.19"
+
+  validation {
+    condition     = can(regex("^(OpenSearch|Elasticsearch)_[0-9]+\\.[0-9]+$", var.opensearch_engine_version))
+    error_message = "opensearch_engine_version must look like OpenSearch_2.19 or Elasticsearch_7.10."
+  }
+}
+
+variable "opensearch_instance_type" {
+  description = "Instance type of the domain's data nodes."
+  type        = string
+  default     = "t3.small.search"
+
+  validation {
+    condition     = can(regex("^[a-z0-9]+\\.[a-z0-9]+\\.(search|elasticsearch)$", var.opensearch_instance_type))
+    error_message = "opensearch_instance_type must be an OpenSearch Service instance type such as t3.small.search or r6g.large.search."
+  }
+}
+
+variable "opensearch_instance_count" {
+  description = "Number of data nodes; a multiple of opensearch_availability_zone_count."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = floor(var.opensearch_instance_count) == var.opensearch_instance_count && var.opensearch_instance_count >= 1 && var.opensearch_instance_count <= 1002
+    error_message = "opensearch_instance_count must be a whole number from 1 to 1002."
+  }
+}
+
+variable "opensearch_availability_zone_count" {
+  description = "Availability Zones the domain spreads its nodes over (1 = no zone awareness, 2 or 3)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = contains([1, 2, 3], var.opensearch_availability_zone_count)
+    error_message = "opensearch_availability_zone_count must be 1, 2 or 3."
+  }
+}
+
+variable "opensearch_ebs_volume_size" {
+  description = "GiB of EBS storage per data node (the maximum depends on the instance type)."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = floor(var.opensearch_ebs_volume_size) == var.opensearch_ebs_volume_size && var.opensearch_ebs_volume_size >= 10
+    error_message = "opensearch_ebs_volume_size must be a whole number of GiB, at least 10."
+  }
+}
+
+variable "opensearch_ebs_volume_type" {
+  description = "EBS volume type of the data nodes: gp3, gp2 or io1."
+  type        = string
+  default     = "gp3"
+
+  validation {
+    condition     = contains(["gp3", "gp2", "io1"], var.opensearch_ebs_volume_type)
+    error_message = "opensearch_ebs_volume_type must be \"gp3\", \"gp2\" or \"io1\"."
+  }
+}
+
+variable "opensearch_tls_security_policy" {
+  description = "TLS policy of the domain endpoint; both allowed values require TLS 1.2 or later."
+  type        = string
+  default     = "Policy-Min-TLS-1-2-2019-07"
+
+  validation {
+    condition     = contains(["Policy-Min-TLS-1-2-2019-07", "Policy-Min-TLS-1-2-PFS-2023-10"], var.opensearch_tls_security_policy)
+    error_message = "opensearch_tls_security_policy must be \"Policy-Min-TLS-1-2-2019-07\" or \"Policy-Min-TLS-1-2-PFS-2023-10\" (TLS 1.2 or later)."
+  }
+}
+
+variable "opensearch_master_user_arn" {
+  description = "IAM principal ARN that becomes the master user when set: turns on fine-grained access control (then map the firehose_role_arn output to a role with write access in OpenSearch security). null leaves it off."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.opensearch_master_user_arn == null ? true : can(regex("^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:.+$", var.opensearch_master_user_arn))
+    error_message = "opensearch_master_user_arn must be an IAM user or role ARN such as arn:aws:iam::123456789012:role/search-admin, or null."
+  }
+}
+
+variable "opensearch_log_publishing_enabled" {
+  description = "Controls whether the domain the module creates publishes its application (error) logs to a CloudWatch log group. Uses one CloudWatch Logs resource policy (10 per account and Region)."
+  type        = bool
+  default     = true
+}
+
+variable "vpc_subnet_ids" {
+  description = "Subnets for a private domain: the created domain is placed in them (one per Availability Zone) and Firehose delivers through network interfaces in them. Empty keeps the domain on a public endpoint, which needs opensearch_allow_public_endpoint."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.vpc_subnet_ids) <= 3 && alltrue([for s in var.vpc_subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))]) && length(distinct(var.vpc_subnet_ids)) == length(var.vpc_subnet_ids)
+    error_message = "vpc_subnet_ids must hold at most 3 distinct subnet IDs such as subnet-0123456789abcdef0."
+  }
+}
+
+variable "vpc_security_group_ids" {
+  description = "Security groups for the domain and the Firehose network interfaces when vpc_subnet_ids is set; they must allow HTTPS (443) from the Firehose interfaces to the domain."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = length(var.vpc_security_group_ids) <= 5 && alltrue([for s in var.vpc_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", s))])
+    error_message = "vpc_security_group_ids must hold at most 5 security group IDs such as sg-0123456789abcdef0."
+  }
+}
+
+variable "opensearch_allow_public_endpoint" {
+  description = "Set to true to accept that the domain the module creates without vpc_subnet_ids has an internet-facing endpoint (still restricted by its access policy to the Firehose role, dashboards_principal_arns and dashboards_allowed_cidrs)."
+  type        = bool
+  default     = false
+}
+
+variable "dashboards_principal_arns" {
+  description = "IAM principal ARNs allowed to use the domain the module creates (OpenSearch Dashboards and the REST API, signed requests)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.dashboards_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:.+$", p))])
+    error_message = "dashboards_principal_arns must hold IAM user or role ARNs such as arn:aws:iam::123456789012:role/analyst."
+  }
+}
+
+variable "dashboards_allowed_cidrs" {
+  description = "CIDR blocks allowed to use the public endpoint of the domain the module creates without signing (OpenSearch Dashboards in a browser). Public endpoints only."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.dashboards_allowed_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
+    error_message = "dashboards_allowed_cidrs must hold CIDR blocks such as 203.0.113.0/24; 0.0.0.0/0 and ::/0 would open the domain to the internet."
+  }
+}
+
+################################################################################
+# Backup bucket
+################################################################################
+
+variable "create_backup_bucket" {
+  description = "Controls whether the module creates the S3 bucket for failed (or all) documents. Set to false and give backup_bucket_arn to use an existing bucket."
+  type        = bool
+  default     = true
+}
+
+variable "backup_bucket_arn" {
+  description = "ARN of an existing S3 bucket for the backup when create_backup_bucket is false."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.backup_bucket_arn == null ? true : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.backup_bucket_arn))
+    error_message = "backup_bucket_arn must be an S3 bucket ARN such as arn:aws:s3:::my-ctr-backup, or null."
+  }
+}
+
+variable "backup_expiration_days" {
+  description = "Days after which objects in the backup bucket the module creates expire."
+  type        = number
+  default     = 90
+
+  validation {
+    condition     = floor(var.backup_expiration_days) == var.backup_expiration_days && var.backup_expiration_days >= 1
+    error_message = "backup_expiration_days must be a whole number of days, at least 1."
+  }
+}
+
+variable "backup_bucket_force_destroy" {
+  description = "Controls whether destroying the module also deletes the backup bucket when it still holds objects."
+  type        = bool
+  default     = false
+}
