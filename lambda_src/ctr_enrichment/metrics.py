@@ -20,6 +20,7 @@ _METRICS = (
     ("CacheHits", "cache_hits", "Count"),
     ("Duration", "duration_ms", "Milliseconds"),
 )
+METRIC_NAMES = tuple(name for name, _, _ in _METRICS)
 
 
 @dataclass(slots=True)

@@ -99,10 +99,14 @@ class FaultProxy:
         except OSError:
             _reset(writer)
             return
-        await asyncio.gather(
-            _deliver_later(reader, upstream_writer, self.rtt / 2),
-            _deliver_later(upstream_reader, writer, self.rtt / 2),
-        )
+        try:
+            await asyncio.gather(
+                _deliver_later(reader, upstream_writer, self.rtt / 2),
+                _deliver_later(upstream_reader, writer, self.rtt / 2),
+            )
+        finally:  # also when the proxy stops with the relay still going
+            upstream_writer.transport.abort()
+            writer.transport.abort()
 
     async def serve(self, install_signal_handlers: bool = False) -> None:
         self._loop = asyncio.get_running_loop()

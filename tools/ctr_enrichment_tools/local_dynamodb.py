@@ -61,7 +61,6 @@ class Dynalite:
     def __init__(self, port: int | None = None) -> None:
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - the server writes to it for its whole life
 
     @property
     def endpoint(self) -> str:
@@ -73,6 +72,7 @@ class Dynalite:
             raise RuntimeError("node is not on PATH: dynalite needs Node.js 18 or newer")
         if not CLI.exists():
             raise RuntimeError(f"{CLI} is missing: run `npm ci` (or `make setup`) in {REPO_ROOT}")
+        log = tempfile.TemporaryFile()  # noqa: SIM115 - the server writes to it until it stops
         self.process = subprocess.Popen(  # noqa: S603 - fixed command, no shell
             [
                 node,
@@ -89,16 +89,16 @@ class Dynalite:
                 "0",
             ],
             stdout=subprocess.DEVNULL,
-            stderr=self._log,
+            stderr=log,
         )
-        try:
-            wait_for_port(self.port, self.process, STARTUP_TIMEOUT_SECONDS)
-        except RuntimeError as error:
-            self.stop()
-            self._log.seek(0)
-            raise RuntimeError(
-                f"dynalite did not start: {error}\n{self._log.read().decode(errors='replace')}"
-            ) from None
+        with log:
+            try:
+                wait_for_port(self.port, self.process, STARTUP_TIMEOUT_SECONDS)
+            except RuntimeError as error:
+                self.stop()
+                log.seek(0)
+                output = log.read().decode(errors="replace")
+                raise RuntimeError(f"dynalite did not start: {error}\n{output}") from None
         return self
 
     def stop(self) -> None:

@@ -1,0 +1,230 @@
+"""``ctr-enrichment``, the command line of the developer tools: ``ctr-enrichment replay --help``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ctr_enrichment.config import LOOKUP_ERROR_POLICIES
+from ctr_enrichment_tools.errors import ReplayError
+from ctr_enrichment_tools.firehose_events import DEFAULT_BUFFER_MB, MAX_BUFFER_MB, MIN_BUFFER_MB
+from ctr_enrichment_tools.lambda_runner import DEFAULT_TIMEOUT_SECONDS
+from ctr_enrichment_tools.opensearch import DEFAULT_INDEX, DEFAULT_ROTATION, ROTATION_PERIODS
+from ctr_enrichment_tools.outputs import BulkSettings
+from ctr_enrichment_tools.replay import ReplayOptions, run_replay
+from ctr_enrichment_tools.report import ReplaySummary, render_outputs
+
+PROG = "ctr-enrichment"
+DEFAULT_OUT_DIR = "replay-output"
+MAX_COLUMNS = 100
+# Firehose waits at most 300 s for a transformation.
+MAX_TIMEOUT_SECONDS = 300.0
+
+_EPILOG = """\
+examples:
+  ctr-enrichment replay ctrs.ndjson --table ctr-customers --attribute CompanyName=契約者会社名 --bulk
+  ctr-enrichment replay failed/ --rules "$(terraform output -raw enrichment_rules)" --profile prod
+  ctr-enrichment replay ctrs.json --rules @rules.json --endpoint-url http://127.0.0.1:8000 --region ap-northeast-1
+
+exit status: 0 when every input record was replayed (records the function answers ProcessingFailed
+included), 1 when an input could not be read, an invocation failed or the replay could not start, 2 for
+a usage error.
+"""
+
+
+def _buffer_size(text: str) -> float:
+    value = float(text)
+    if not MIN_BUFFER_MB <= value <= MAX_BUFFER_MB:
+        raise argparse.ArgumentTypeError(f"must be from {MIN_BUFFER_MB} to {MAX_BUFFER_MB} MB, got {text}")
+    return value
+
+
+def _timeout(text: str) -> float:
+    value = float(text)
+    if not 1 <= value <= MAX_TIMEOUT_SECONDS:
+        raise argparse.ArgumentTypeError(f"must be from 1 to {MAX_TIMEOUT_SECONDS:g} seconds, got {text}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {text}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="Developer tools for the CTR enrichment function.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    replay = commands.add_parser(
+        "replay",
+        help="replay CTRs through the real lambda_handler",
+        description="Replay CTRs through the real lambda_handler, in Firehose-shaped events, against DynamoDB "
+        "(the default AWS credential chain, or --endpoint-url), and write what Firehose would deliver.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    replay.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="NDJSON or JSON file of CTRs, Firehose processing-failed/ object (plain or gzip), "
+        "a directory of them, or - for standard input",
+    )
+    rules = replay.add_argument_group("enrichment rules: --rules, or --table, or $ENRICHMENT_RULES")
+    rules.add_argument("--rules", metavar="JSON|@FILE", help="the ENRICHMENT_RULES document, or @file holding it")
+    rules.add_argument("--table", help="shortcut: one rule looking CustomerEndpoint.Address up in this table")
+    rules.add_argument("--key", default="number", help="with --table: the partition key (default: %(default)s)")
+    rules.add_argument(
+        "--attribute",
+        action="append",
+        metavar="OUTPUT=ATTRIBUTE",
+        help="with --table: copy ATTRIBUTE as Customer.OUTPUT (repeatable; default: every attribute)",
+    )
+    rules.add_argument(
+        "--on-lookup-error",
+        choices=LOOKUP_ERROR_POLICIES,
+        default="deliver_unenriched",
+        help="the function's ON_LOOKUP_ERROR (default: %(default)s)",
+    )
+    aws = replay.add_argument_group("DynamoDB")
+    aws.add_argument("--endpoint-url", metavar="URL", help="a DynamoDB-compatible endpoint (dynalite, DynamoDB Local)")
+    aws.add_argument("--region", help="AWS region (default: the credential chain's)")
+    aws.add_argument("--profile", help="AWS profile (default: the credential chain's)")
+    firehose = replay.add_argument_group("Firehose")
+    firehose.add_argument(
+        "--buffer-size-mb",
+        metavar="MB",
+        type=_buffer_size,
+        default=DEFAULT_BUFFER_MB,
+        help="processing buffer, 0.2-3 (default: %(default)s, like the module's processor_buffer_size_mb)",
+    )
+    firehose.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_timeout,
+        default=DEFAULT_TIMEOUT_SECONDS,
+        help="the function's timeout (default: %(default)g, like the module's lambda_timeout)",
+    )
+    out = replay.add_argument_group("outputs")
+    out.add_argument("--out-dir", metavar="DIR", type=Path, default=Path(DEFAULT_OUT_DIR), help="default: %(default)s")
+    out.add_argument("--bulk", action="store_true", help="also write bulk.ndjson, an OpenSearch _bulk request body")
+    out.add_argument("--index", default=DEFAULT_INDEX, help="with --bulk: index name (default: %(default)s)")
+    out.add_argument(
+        "--index-rotation", choices=ROTATION_PERIODS, default=DEFAULT_ROTATION, help="default: %(default)s"
+    )
+    report = replay.add_argument_group("report")
+    report.add_argument(
+        "--top", metavar="N", type=_positive, default=10, help="companies in the chart (default: %(default)s)"
+    )
+    report.add_argument("--chart-field", metavar="PATH", help="default: the first rule's target and first attribute")
+    report.add_argument("--verbose", action="store_true", help="print the handler's log and EMF lines to stderr")
+    report.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, help="progress bar (default: when stderr is a terminal)"
+    )
+    return parser
+
+
+def shortcut_rules(table: str, key: str, attributes: Sequence[str] | None) -> str:
+    """The module's default rule (caller number to ``Customer``) on ``table``, as ENRICHMENT_RULES."""
+    rule: dict[str, object] = {
+        "name": "customer",
+        "source": "CustomerEndpoint.Address",
+        "table": table,
+        "key": key,
+        "target": "Customer",
+        "normalize": "phone",
+    }
+    if attributes:
+        pairs = [item.partition("=") for item in attributes]
+        rule["attributes"] = {output: attribute if separator else output for output, separator, attribute in pairs}
+    return json.dumps([rule], ensure_ascii=False)
+
+
+def _rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
+    if args.rules and args.table:
+        parser.error("give either --rules or --table, not both")
+    if args.attribute and not args.table:
+        parser.error("--attribute goes with --table (with --rules, the rules name the attributes)")
+    if args.table:
+        return shortcut_rules(args.table, args.key, args.attribute)
+    if args.rules:
+        if not args.rules.startswith("@"):
+            return str(args.rules)
+        try:
+            return Path(args.rules[1:]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ReplayError(f"cannot read the rules from {args.rules[1:]}: {error}") from None
+    from_environment = os.environ.get("ENRICHMENT_RULES", "").strip()
+    if not from_environment:
+        parser.error("give the rules: --rules JSON|@FILE, or --table NAME, or set ENRICHMENT_RULES")
+    return from_environment
+
+
+def can_draw_blocks(stream: TextIO) -> bool:
+    try:
+        "█░".encode(stream.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def replay_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> ReplayOptions:
+    return ReplayOptions(
+        inputs=list(args.inputs),
+        rules=_rules(args, parser),
+        out_dir=args.out_dir,
+        endpoint_url=args.endpoint_url,
+        region=args.region,
+        profile=args.profile,
+        on_lookup_error=args.on_lookup_error,
+        buffer_mb=args.buffer_size_mb,
+        timeout_seconds=args.timeout,
+        bulk=BulkSettings(args.index, args.index_rotation) if args.bulk else None,
+        chart_field=args.chart_field,
+        top=args.top,
+        verbose=args.verbose,
+        progress=sys.stderr.isatty() if args.progress is None else args.progress,
+        columns=min(MAX_COLUMNS, shutil.get_terminal_size((MAX_COLUMNS, 24)).columns),
+        ascii_only=not can_draw_blocks(sys.stdout),
+    )
+
+
+def silence_closed_stdout() -> None:
+    """After ``| head`` closed the pipe: send the rest to /dev/null so that exiting does not print a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    prefix = f"{PROG} {args.command}"
+    try:
+        options = replay_options(args, parser)
+        summary: ReplaySummary = run_replay(options, sys.stdout, sys.stderr)
+    except ReplayError as error:
+        sys.stderr.write(f"{prefix}: error: {error}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write(f"\n{prefix}: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        silence_closed_stdout()
+        return 1
+    try:
+        sys.stdout.write(render_outputs(summary))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_closed_stdout()
+    return 0 if summary.succeeded else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
