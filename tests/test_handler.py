@@ -19,6 +19,7 @@ from tests.conftest import (
     CTR_FIXTURES,
     CUSTOMER_RULE,
     CUSTOMER_TABLE,
+    Hang,
     LambdaContext,
     caller,
     create_table,
@@ -294,11 +295,13 @@ def test_unprocessed_keys_are_retried_until_resolved(moto_table: Any, load_handl
 
 def test_the_answer_comes_before_the_deadline_when_dynamodb_hangs(moto_table: Any, load_handler: Any) -> None:
     handler = load_handler()
-    inject_fault(dynamodb.get_client(), lambda **_: time.sleep(2.5))
+    hang = Hang()
+    hang.install(dynamodb.get_client())
     started = time.monotonic()
     response = invoke(handler, firehose_event([caller(SAMPLE)] * 3), remaining_ms=1000)
     assert time.monotonic() - started < 1.0
     assert [d["EnrichmentStatus"] for d in decoded_documents(response)] == [{"customer": "error"}] * 3
+    hang.release()
 
 
 def test_the_response_never_exceeds_six_million_bytes(moto_table: Any, load_handler: Any, capsys: Any) -> None:

@@ -23,7 +23,7 @@ from ctr_enrichment.lookup import (
     get_executor,
     lookup,
 )
-from tests.conftest import CUSTOMER_TABLE
+from tests.conftest import CUSTOMER_TABLE, Hang
 
 CUSTOMERS = TableQuery(CUSTOMER_TABLE, "number", ("契約者会社名", "Tier"))
 ACCOUNTS = TableQuery("ctr-accounts", "account_id", None)
@@ -174,15 +174,14 @@ def test_parallel_lookup_against_moto_resolves_every_key(moto_table: Any) -> Non
 
 
 def test_a_request_still_in_flight_at_the_deadline_is_reported_failed_not_waited_for(moto_table: Any) -> None:
-    def slow(**_: Any) -> None:
-        time.sleep(1.0)
-
-    moto_table.meta.events.register("before-send.dynamodb.BatchGetItem", slow)
+    hang = Hang()
+    hang.install(moto_table)
     started = time.monotonic()
     result = lookup(lambda: moto_table, {CUSTOMERS: ["+81312345678"]}, Deadline(time.monotonic() + 0.2), get_executor())
     assert time.monotonic() - started < 0.9
     assert result.failed == {(CUSTOMER_TABLE, "+81312345678"): "deadline reached while waiting for DynamoDB"}
     assert result.calls == 1
+    hang.release()
 
 
 def test_a_defect_in_a_worker_fails_its_keys_instead_of_the_batch(moto_table: Any) -> None:
