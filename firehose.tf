@@ -67,8 +67,8 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
         for_each = local.vpc_enabled ? [1] : []
         content {
           role_arn           = aws_iam_role.firehose.arn
-          subnet_ids         = var.vpc_subnet_ids
-          security_group_ids = var.vpc_security_group_ids
+          subnet_ids         = local.vpc_subnet_ids
+          security_group_ids = local.firehose_security_group_ids
         }
       }
     }
@@ -130,8 +130,8 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
         for_each = local.vpc_enabled ? [1] : []
         content {
           role_arn           = aws_iam_role.firehose.arn
-          subnet_ids         = var.vpc_subnet_ids
-          security_group_ids = var.vpc_security_group_ids
+          subnet_ids         = local.vpc_subnet_ids
+          security_group_ids = local.firehose_security_group_ids
         }
       }
     }
@@ -185,16 +185,28 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
       error_message = "${var.opensearch_engine_version} has no document types: remove elasticsearch_type_name."
     }
     precondition {
-      condition     = (length(var.vpc_subnet_ids) > 0) == (length(var.vpc_security_group_ids) > 0)
-      error_message = "vpc_subnet_ids and vpc_security_group_ids go together: a private domain and Firehose's network interfaces need both subnets and security groups."
+      condition     = !local.create_security_groups || var.create_opensearch_domain
+      error_message = "vpc_config.create_security_groups creates the security groups of Firehose and of the domain the module creates; an existing domain keeps its own groups. With create_opensearch_domain = false, list in vpc_config.security_group_ids groups that the existing domain's group admits on HTTPS (443)."
     }
     precondition {
       condition     = !local.vpc_enabled || length(var.dashboards_allowed_cidrs) == 0
-      error_message = "dashboards_allowed_cidrs only works on a public endpoint; a VPC domain is reached through the VPC (use dashboards_principal_arns and security groups instead)."
+      error_message = "dashboards_allowed_cidrs only works on a public endpoint; a VPC domain is reached through the VPC (use dashboards_principal_arns, and vpc_config.allowed_cidr_blocks or your own security groups, instead)."
     }
     precondition {
       condition     = var.create_opensearch_domain || (length(var.dashboards_allowed_cidrs) == 0 && length(var.dashboards_principal_arns) == 0 && var.opensearch_master_user_arn == null)
       error_message = "dashboards_allowed_cidrs, dashboards_principal_arns and opensearch_master_user_arn configure the domain the module creates; with an existing domain (create_opensearch_domain = false) manage its access policy and security yourself."
+    }
+    precondition {
+      condition     = !var.create_alarms || var.alarm_sns_topic_arn != null
+      error_message = "create_alarms needs alarm_sns_topic_arn: the ARN of the SNS topic the alarms notify."
+    }
+    precondition {
+      condition     = !var.create_alarms || var.alarm_period * var.alarm_evaluation_periods <= (var.alarm_period < 3600 ? 86400 : 604800)
+      error_message = "alarm_period (${var.alarm_period} s) times alarm_evaluation_periods (${var.alarm_evaluation_periods}) must be at most one day for periods under an hour, and at most seven days otherwise (CloudWatch's limit)."
+    }
+    precondition {
+      condition     = !var.create_alarms || var.alarm_thresholds.data_freshness_seconds > var.buffering_interval + var.processor_buffer_interval
+      error_message = "alarm_thresholds.data_freshness_seconds (${var.alarm_thresholds.data_freshness_seconds}) must exceed buffering_interval + processor_buffer_interval (${var.buffering_interval + var.processor_buffer_interval} s): records wait that long in the buffers by design, so the alarm would always fire."
     }
   }
 }

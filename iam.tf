@@ -124,14 +124,22 @@ data "aws_iam_policy_document" "firehose" {
     for_each = local.domain_arn != null ? [local.domain_arn] : []
     content {
       sid = "DeliverToDomain"
-      actions = [
-        "es:DescribeDomain",
-        "es:DescribeDomains",
-        "es:DescribeDomainConfig",
-        "es:ESHttpGet",
-        "es:ESHttpPost",
-        "es:ESHttpPut",
-      ]
+      # The Elasticsearch destination describes the domain through the legacy Elasticsearch API names.
+      actions = concat(
+        [
+          "es:DescribeDomain",
+          "es:DescribeDomains",
+          "es:DescribeDomainConfig",
+          "es:ESHttpGet",
+          "es:ESHttpPost",
+          "es:ESHttpPut",
+        ],
+        var.destination == "elasticsearch" ? [
+          "es:DescribeElasticsearchDomain",
+          "es:DescribeElasticsearchDomains",
+          "es:DescribeElasticsearchDomainConfig",
+        ] : [],
+      )
       resources = [statement.value, "${statement.value}/*"]
     }
   }
@@ -162,6 +170,8 @@ data "aws_iam_policy_document" "firehose" {
     }
   }
 
+  # VPC delivery: the EC2 permissions AWS documents for a Firehose stream that delivers into a VPC
+  # (Firehose creates, shares and deletes its own network interfaces in the given subnets).
   dynamic "statement" {
     for_each = local.vpc_enabled ? [1] : []
     content {
@@ -183,10 +193,12 @@ data "aws_iam_policy_document" "firehose" {
     content {
       sid     = "CreateDeliveryInterfaces"
       actions = ["ec2:CreateNetworkInterface"]
+      # The interface itself has no ID before it exists ("network-interface/*"); the subnets and security
+      # groups it may be created in are named exactly.
       resources = concat(
         ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"],
-        [for id in var.vpc_subnet_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/${id}"],
-        [for id in var.vpc_security_group_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group/${id}"],
+        [for id in local.vpc_subnet_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/${id}"],
+        [for id in local.firehose_security_group_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group/${id}"],
       )
     }
   }
@@ -196,7 +208,8 @@ data "aws_iam_policy_document" "firehose" {
     content {
       sid     = "ManageDeliveryInterfaces"
       actions = ["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"]
-      # The interfaces Firehose creates get IDs only at run time.
+      # The interfaces Firehose creates get IDs only at run time: "network-interface/*" of this account and
+      # Region is the narrowest resource AWS allows.
       resources = ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"]
     }
   }

@@ -26,7 +26,8 @@ locals {
   # ARNs are built from the names above rather than read from the resources, so that the IAM policies,
   # the access policies and the processor configuration are fully known at plan time: a reviewer sees
   # them in `terraform plan`, and the tests can assert on them offline. Where AWS needs the resource to
-  # exist first, the dependency is an explicit `depends_on`.
+  # exist first, the dependency is an explicit `depends_on`. (The one exception: security groups the module
+  # creates for VPC delivery get their IDs from AWS, so with them the Firehose policy is known after apply.)
   lambda_function_arn      = "arn:${local.partition}:lambda:${local.region}:${local.account_id}:function:${local.function_name}"
   firehose_role_arn        = "arn:${local.partition}:iam::${local.account_id}:role/${local.firehose_role_name}"
   lambda_log_group_arn     = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.lambda_log_group_name}"
@@ -37,7 +38,14 @@ locals {
   lookup_table_arn         = local.lookup_table_name == null ? null : "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.lookup_table_name}"
 
   # Switches derived from the inputs.
-  vpc_enabled               = length(var.vpc_subnet_ids) > 0
+  vpc_enabled = var.vpc_config != null
+  # VPC delivery: the subnets, and the security groups of the Firehose interfaces and of the created domain
+  # (the same given groups, or the two the module creates).
+  vpc_subnet_ids              = local.vpc_enabled ? var.vpc_config.subnet_ids : []
+  create_security_groups      = local.vpc_enabled && try(var.vpc_config.create_security_groups, false)
+  firehose_security_group_ids = local.create_security_groups ? aws_security_group.firehose[*].id : try(var.vpc_config.security_group_ids, [])
+  domain_security_group_ids   = local.create_security_groups ? aws_security_group.opensearch[*].id : try(var.vpc_config.security_group_ids, [])
+
   fine_grained_access       = var.opensearch_master_user_arn != null
   opensearch_log_publishing = var.create_opensearch_domain && var.opensearch_log_publishing_enabled
   opensearch_engine         = split("_", var.opensearch_engine_version)[0]

@@ -56,8 +56,8 @@ resource "aws_opensearch_domain" "this" {
   dynamic "vpc_options" {
     for_each = local.vpc_enabled ? [1] : []
     content {
-      subnet_ids         = var.vpc_subnet_ids
-      security_group_ids = var.vpc_security_group_ids
+      subnet_ids         = local.vpc_subnet_ids
+      security_group_ids = local.domain_security_group_ids
     }
   }
 
@@ -72,19 +72,21 @@ resource "aws_opensearch_domain" "this" {
 
   tags = var.tags
 
+  # A VPC domain needs the OpenSearch service-linked role before it can place its network interfaces.
   depends_on = [
     aws_cloudwatch_log_group.opensearch,
     aws_cloudwatch_log_resource_policy.opensearch,
+    aws_iam_service_linked_role.opensearch,
   ]
 
   lifecycle {
     precondition {
       condition     = local.vpc_enabled || var.opensearch_allow_public_endpoint
-      error_message = "The search domain would get an internet-facing endpoint: give vpc_subnet_ids and vpc_security_group_ids to keep it private, or set opensearch_allow_public_endpoint = true to accept a public endpoint restricted by its access policy."
+      error_message = "The search domain would get an internet-facing endpoint: give vpc_config (subnets, and security groups or create_security_groups = true) to keep it private, or set opensearch_allow_public_endpoint = true to accept a public endpoint restricted by its access policy."
     }
     precondition {
-      condition     = !local.vpc_enabled || length(var.vpc_subnet_ids) == var.opensearch_availability_zone_count
-      error_message = "A VPC domain needs one subnet per Availability Zone: vpc_subnet_ids has ${length(var.vpc_subnet_ids)} subnet(s) but opensearch_availability_zone_count is ${var.opensearch_availability_zone_count}."
+      condition     = !local.vpc_enabled || length(local.vpc_subnet_ids) == var.opensearch_availability_zone_count
+      error_message = "A VPC domain needs one subnet per Availability Zone: vpc_config.subnet_ids has ${length(local.vpc_subnet_ids)} subnet(s) but opensearch_availability_zone_count is ${var.opensearch_availability_zone_count}."
     }
     precondition {
       condition     = var.opensearch_instance_count % var.opensearch_availability_zone_count == 0

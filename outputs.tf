@@ -92,3 +92,28 @@ output "metrics_namespace" {
   description = "CloudWatch namespace of the function's metrics (Records, Found, NotFound, Skipped, LookupErrors, ProcessingFailed, Oversize, DynamoDBCalls, CacheHits, Duration), dimension FunctionName."
   value       = var.metrics_namespace
 }
+
+output "connect_instance_storage_config_association_id" {
+  description = "Association ID of the Amazon Connect instance's contact-trace-record streaming to the delivery stream; null without connect_instance_id."
+  value       = try(aws_connect_instance_storage_config.ctr[0].association_id, null)
+}
+
+output "firehose_security_group_id" {
+  description = "ID of the security group the module created for Firehose's network interfaces (vpc_config.create_security_groups); null otherwise."
+  value       = try(aws_security_group.firehose[0].id, null)
+}
+
+output "opensearch_security_group_id" {
+  description = "ID of the security group the module created for the search domain (vpc_config.create_security_groups): add ingress rules on 443 to it for more clients; null otherwise."
+  value       = try(aws_security_group.opensearch[0].id, null)
+}
+
+output "opensearch_service_linked_role_arn" {
+  description = "ARN of the OpenSearch service-linked role, when the module created it (create_opensearch_service_linked_role); null otherwise."
+  value       = try(aws_iam_service_linked_role.opensearch[0].arn, null)
+}
+
+output "cloudwatch_metric_alarm_arns" {
+  description = "ARNs of the CloudWatch alarms by key (lambda-errors, lambda-throttles, lambda-duration, processing-failed, lookup-errors, delivery-success, data-freshness); empty without create_alarms."
+  value       = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.arn }
+}

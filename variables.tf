@@ -570,30 +570,8 @@ variable "opensearch_log_publishing_enabled" {
   default     = true
 }
 
-variable "vpc_subnet_ids" {
-  description = "Subnets for a private domain: the created domain is placed in them (one per Availability Zone) and Firehose delivers through network interfaces in them. Empty keeps the domain on a public endpoint, which needs opensearch_allow_public_endpoint."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = length(var.vpc_subnet_ids) <= 3 && alltrue([for s in var.vpc_subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))]) && length(distinct(var.vpc_subnet_ids)) == length(var.vpc_subnet_ids)
-    error_message = "vpc_subnet_ids must hold at most 3 distinct subnet IDs such as subnet-0123456789abcdef0."
-  }
-}
-
-variable "vpc_security_group_ids" {
-  description = "Security groups for the domain and the Firehose network interfaces when vpc_subnet_ids is set; they must allow HTTPS (443) from the Firehose interfaces to the domain."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = length(var.vpc_security_group_ids) <= 5 && alltrue([for s in var.vpc_security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", s))])
-    error_message = "vpc_security_group_ids must hold at most 5 security group IDs such as sg-0123456789abcdef0."
-  }
-}
-
 variable "opensearch_allow_public_endpoint" {
-  description = "Set to true to accept that the domain the module creates without vpc_subnet_ids has an internet-facing endpoint (still restricted by its access policy to the Firehose role, dashboards_principal_arns and dashboards_allowed_cidrs)."
+  description = "Set to true to accept that the domain the module creates without vpc_config has an internet-facing endpoint (still restricted by its access policy to the Firehose role, dashboards_principal_arns and dashboards_allowed_cidrs)."
   type        = bool
   default     = false
 }
@@ -610,7 +588,7 @@ variable "dashboards_principal_arns" {
 }
 
 variable "dashboards_allowed_cidrs" {
-  description = "CIDR blocks allowed to use the public endpoint of the domain the module creates without signing (OpenSearch Dashboards in a browser). Public endpoints only."
+  description = "CIDR blocks allowed to use the public endpoint of the domain the module creates without signing (OpenSearch Dashboards in a browser). Public endpoints only; for a VPC domain see vpc_config.allowed_cidr_blocks."
   type        = list(string)
   default     = []
 
@@ -618,6 +596,12 @@ variable "dashboards_allowed_cidrs" {
     condition     = alltrue([for c in var.dashboards_allowed_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
     error_message = "dashboards_allowed_cidrs must hold CIDR blocks such as 203.0.113.0/24; 0.0.0.0/0 and ::/0 would open the domain to the internet."
   }
+}
+
+variable "create_opensearch_service_linked_role" {
+  description = "Controls whether the module creates the service-linked role AWSServiceRoleForAmazonOpenSearchService, which OpenSearch Service needs to place a domain's network interfaces in a VPC. An account has it once: create it here only when no domain in the account has created it yet (it fails with \"has been taken\" otherwise). Only with vpc_config and a domain the module creates."
+  type        = bool
+  default     = false
 }
 
 ################################################################################
@@ -656,4 +640,136 @@ variable "backup_bucket_force_destroy" {
   description = "Controls whether destroying the module also deletes the backup bucket when it still holds objects."
   type        = bool
   default     = false
+}
+
+################################################################################
+# Network: VPC delivery
+################################################################################
+
+variable "vpc_config" {
+  description = "VPC delivery. Firehose delivers through network interfaces in subnet_ids, and the domain the module creates is placed in the same subnets (one per Availability Zone). Either list the security_group_ids to use (they must allow HTTPS, port 443, from the Firehose interfaces to the domain), or set create_security_groups = true: the module then creates one security group for the Firehose interfaces (egress HTTPS to the domain's group only) and one for the domain (ingress HTTPS from the Firehose group and from allowed_cidr_blocks only). null (the default) delivers to a public endpoint, which a created domain allows only with opensearch_allow_public_endpoint."
+  type = object({
+    subnet_ids             = list(string)
+    security_group_ids     = optional(list(string), [])
+    create_security_groups = optional(bool, false)
+    allowed_cidr_blocks    = optional(list(string), [])
+  })
+  default = null
+
+  validation {
+    condition     = var.vpc_config == null ? true : length(var.vpc_config.subnet_ids) >= 1
+    error_message = "vpc_config.subnet_ids is empty: give at least one subnet ID (one per Availability Zone of the domain), or set vpc_config = null to deliver to a public endpoint."
+  }
+  validation {
+    condition     = var.vpc_config == null ? true : length(var.vpc_config.subnet_ids) <= 16 && length(distinct(var.vpc_config.subnet_ids)) == length(var.vpc_config.subnet_ids) && alltrue([for s in var.vpc_config.subnet_ids : can(regex("^subnet-[0-9a-f]{8,17}$", s))])
+    error_message = "vpc_config.subnet_ids must hold at most 16 distinct subnet IDs such as subnet-0123456789abcdef0 (Firehose's limit)."
+  }
+  validation {
+    condition     = var.vpc_config == null ? true : length(var.vpc_config.security_group_ids) <= 5 && alltrue([for s in var.vpc_config.security_group_ids : can(regex("^sg-[0-9a-f]{8,17}$", s))])
+    error_message = "vpc_config.security_group_ids must hold at most 5 security group IDs such as sg-0123456789abcdef0 (Firehose's and OpenSearch Service's limit)."
+  }
+  validation {
+    condition     = var.vpc_config == null ? true : (length(var.vpc_config.security_group_ids) > 0) != var.vpc_config.create_security_groups
+    error_message = "vpc_config needs exactly one source of security groups: list security_group_ids (allowing HTTPS from Firehose to the domain), or set create_security_groups = true and leave security_group_ids empty."
+  }
+  validation {
+    condition     = var.vpc_config == null ? true : alltrue([for c in var.vpc_config.allowed_cidr_blocks : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
+    error_message = "vpc_config.allowed_cidr_blocks must hold CIDR blocks such as 10.20.0.0/16 (your VPN or bastion network), not 0.0.0.0/0 or ::/0."
+  }
+  validation {
+    condition     = var.vpc_config == null ? true : var.vpc_config.create_security_groups || length(var.vpc_config.allowed_cidr_blocks) == 0
+    error_message = "vpc_config.allowed_cidr_blocks opens the security group the module creates; with your own security_group_ids add such rules to your groups instead, or set create_security_groups = true."
+  }
+}
+
+################################################################################
+# Amazon Connect
+################################################################################
+
+variable "connect_instance_id" {
+  description = "ID of the Amazon Connect instance whose contact trace records stream into the delivery stream (the UUID at the end of the instance ARN, in the same Region). When set, the module associates the stream with the instance (data streaming of contact records, as the console's Data streaming page does); null leaves Amazon Connect untouched."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.connect_instance_id == null ? true : can(regex("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", var.connect_instance_id))
+    error_message = "connect_instance_id must be an Amazon Connect instance ID such as 5b4b2b1e-6f1c-4c8e-9d0a-2f6a7c1d3e55 (the part after instance/ in the instance ARN), or null."
+  }
+}
+
+################################################################################
+# Alarms
+################################################################################
+
+variable "create_alarms" {
+  description = "Controls whether the module creates CloudWatch alarms (function errors, throttles and duration near its timeout; records that failed processing and failed lookups from the function's metrics; delivery success and data freshness of the stream) that notify alarm_sns_topic_arn."
+  type        = bool
+  default     = false
+}
+
+variable "alarm_sns_topic_arn" {
+  description = "ARN of the SNS topic the alarms notify when they go into ALARM and back to OK. Required with create_alarms. An encrypted topic needs a customer managed key that lets cloudwatch.amazonaws.com use it."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alarm_sns_topic_arn == null ? true : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.alarm_sns_topic_arn))
+    error_message = "alarm_sns_topic_arn must be the ARN of a standard SNS topic such as arn:aws:sns:us-east-1:123456789012:ctr-alarms (CloudWatch alarms cannot notify FIFO topics), or null."
+  }
+}
+
+variable "alarm_thresholds" {
+  description = "Alarm thresholds, per period: lambda_errors, lambda_throttles, processing_failed (records the function answered ProcessingFailed) and lookup_errors (failed DynamoDB lookups) alarm above that many; lambda_duration_percent alarms when the function's longest run exceeds that percentage of lambda_timeout; delivery_success alarms when the share of documents the domain accepted falls below it (0-1); data_freshness_seconds alarms when the oldest undelivered record is older."
+  type = object({
+    lambda_errors           = optional(number, 0)
+    lambda_throttles        = optional(number, 0)
+    lambda_duration_percent = optional(number, 80)
+    processing_failed       = optional(number, 0)
+    lookup_errors           = optional(number, 0)
+    delivery_success        = optional(number, 1)
+    data_freshness_seconds  = optional(number, 900)
+  })
+  default = {}
+
+  validation {
+    condition = alltrue([
+      for v in [var.alarm_thresholds.lambda_errors, var.alarm_thresholds.lambda_throttles, var.alarm_thresholds.processing_failed, var.alarm_thresholds.lookup_errors] :
+      floor(v) == v && v >= 0
+    ])
+    error_message = "alarm_thresholds.lambda_errors, lambda_throttles, processing_failed and lookup_errors must be whole numbers of at least 0 (0: alarm on the first one)."
+  }
+  validation {
+    condition     = var.alarm_thresholds.lambda_duration_percent > 0 && var.alarm_thresholds.lambda_duration_percent < 100
+    error_message = "alarm_thresholds.lambda_duration_percent must be above 0 and below 100 (a run that reaches 100 % has already timed out), for example 80."
+  }
+  validation {
+    condition     = var.alarm_thresholds.delivery_success > 0 && var.alarm_thresholds.delivery_success <= 1
+    error_message = "alarm_thresholds.delivery_success is a share of documents: it must be above 0 and at most 1 (1: alarm when any document was not delivered)."
+  }
+  validation {
+    condition     = floor(var.alarm_thresholds.data_freshness_seconds) == var.alarm_thresholds.data_freshness_seconds && var.alarm_thresholds.data_freshness_seconds >= 60 && var.alarm_thresholds.data_freshness_seconds <= 86400
+    error_message = "alarm_thresholds.data_freshness_seconds must be a whole number of seconds from 60 to 86400 (Firehose keeps undelivered data for at most 24 hours)."
+  }
+}
+
+variable "alarm_period" {
+  description = "Seconds over which each alarm aggregates its metric: 60 or a multiple of 60, at most 86400."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = floor(var.alarm_period) == var.alarm_period && var.alarm_period >= 60 && var.alarm_period <= 86400 && var.alarm_period % 60 == 0
+    error_message = "alarm_period must be a multiple of 60 seconds from 60 to 86400 (the metrics have one-minute resolution)."
+  }
+}
+
+variable "alarm_evaluation_periods" {
+  description = "How many consecutive periods must breach before an alarm fires. alarm_period times this may be at most one day (seven days for periods of an hour or more)."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = floor(var.alarm_evaluation_periods) == var.alarm_evaluation_periods && var.alarm_evaluation_periods >= 1
+    error_message = "alarm_evaluation_periods must be a whole number of at least 1."
+  }
 }

@@ -66,6 +66,32 @@ override_resource {
   }
 }
 
+# VPC delivery with created security groups: the subnet lookup and the groups' IDs, fixed so the EC2
+# statements can be followed at plan time without an API call.
+override_data {
+  target          = data.aws_subnet.delivery
+  override_during = plan
+  values = {
+    vpc_id = "vpc-0a1b2c3d4e5f60718"
+  }
+}
+
+override_resource {
+  target          = aws_security_group.firehose
+  override_during = plan
+  values = {
+    id = "sg-0f1e0f1e0f1e0f1e0"
+  }
+}
+
+override_resource {
+  target          = aws_security_group.opensearch
+  override_during = plan
+  values = {
+    id = "sg-0d0d0d0d0d0d0d0d0"
+  }
+}
+
 variables {
   opensearch_allow_public_endpoint = true
 }
@@ -224,8 +250,10 @@ run "firehose_policy_with_key_and_vpc" {
   variables {
     opensearch_allow_public_endpoint = false
     kms_key_arn                      = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    vpc_subnet_ids                   = ["subnet-0123456789abcdef0"]
-    vpc_security_group_ids           = ["sg-0123456789abcdef0"]
+    vpc_config = {
+      subnet_ids         = ["subnet-0123456789abcdef0"]
+      security_group_ids = ["sg-0123456789abcdef0"]
+    }
   }
 
   assert {
@@ -458,8 +486,10 @@ run "no_wildcard_actions_with_vpc_delivery" {
 
   variables {
     opensearch_allow_public_endpoint = false
-    vpc_subnet_ids                   = ["subnet-0123456789abcdef0"]
-    vpc_security_group_ids           = ["sg-0123456789abcdef0"]
+    vpc_config = {
+      subnet_ids         = ["subnet-0123456789abcdef0"]
+      security_group_ids = ["sg-0123456789abcdef0"]
+    }
   }
 
   assert {
@@ -475,3 +505,85 @@ run "no_wildcard_actions_with_vpc_delivery" {
     error_message = "Only the EC2 Describe statement may use Resource \"*\": ${data.aws_iam_policy_document.firehose.json}"
   }
 }
+
+run "firehose_policy_has_no_ec2_statement_without_vpc_delivery" {
+  command = plan
+
+  variables {
+    destination               = "elasticsearch"
+    opensearch_engine_version = "Elasticsearch_7.10"
+  }
+
+  assert {
+    condition     = length([for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : s if anytrue([for a in flatten([s.Action]) : startswith(a, "ec2:")])]) == 0
+    error_message = "Without vpc_config Firehose must get no EC2 permission: ${data.aws_iam_policy_document.firehose.json}"
+  }
+}
+
+run "firehose_policy_with_created_security_groups" {
+  command = plan
+
+  variables {
+    opensearch_allow_public_endpoint = false
+    vpc_config = {
+      subnet_ids             = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+      create_security_groups = true
+    }
+    opensearch_availability_zone_count = 2
+    opensearch_instance_count          = 2
+  }
+
+  assert {
+    condition = {
+      for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : s.Sid => {
+        actions   = toset(flatten([s.Action]))
+        resources = toset(flatten([s.Resource]))
+      } if anytrue([for a in flatten([s.Action]) : startswith(a, "ec2:")])
+      } == {
+      DescribeVpcForDelivery = {
+        actions   = toset(["ec2:DescribeNetworkInterfaces", "ec2:DescribeSecurityGroups", "ec2:DescribeSubnets", "ec2:DescribeVpcAttribute", "ec2:DescribeVpcs"])
+        resources = toset(["*"])
+      }
+      CreateDeliveryInterfaces = {
+        actions = toset(["ec2:CreateNetworkInterface"])
+        resources = toset([
+          "arn:aws:ec2:us-east-1:111122223333:network-interface/*",
+          "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0123456789abcdef0",
+          "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0123456789abcdef1",
+          "arn:aws:ec2:us-east-1:111122223333:security-group/sg-0f1e0f1e0f1e0f1e0",
+        ])
+      }
+      ManageDeliveryInterfaces = {
+        actions   = toset(["ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"])
+        resources = toset(["arn:aws:ec2:us-east-1:111122223333:network-interface/*"])
+      }
+    }
+    error_message = "With created security groups Firehose may create interfaces only in the given subnets and its own group (not the domain's): ${data.aws_iam_policy_document.firehose.json}"
+  }
+}
+
+run "firehose_policy_for_the_elasticsearch_destination" {
+  command = plan
+
+  variables {
+    destination              = "elasticsearch"
+    create_opensearch_domain = false
+    opensearch_domain_arn    = "arn:aws:es:us-east-1:111122223333:domain/legacy"
+  }
+
+  assert {
+    condition = [for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : {
+      actions   = toset(flatten([s.Action]))
+      resources = toset(flatten([s.Resource]))
+      } if s.Sid == "DeliverToDomain"] == [{
+      actions = toset([
+        "es:DescribeDomain", "es:DescribeDomains", "es:DescribeDomainConfig",
+        "es:DescribeElasticsearchDomain", "es:DescribeElasticsearchDomains", "es:DescribeElasticsearchDomainConfig",
+        "es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut",
+      ])
+      resources = toset(["arn:aws:es:us-east-1:111122223333:domain/legacy", "arn:aws:es:us-east-1:111122223333:domain/legacy/*"])
+    }]
+    error_message = "The Elasticsearch destination also describes the domain through the legacy Elasticsearch API names, on that domain only: ${data.aws_iam_policy_document.firehose.json}"
+  }
+}
+

@@ -462,9 +462,11 @@ run "search_domain_in_a_vpc_across_zones" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint   = false
-    vpc_subnet_ids                     = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-    vpc_security_group_ids             = ["sg-0123456789abcdef0"]
+    opensearch_allow_public_endpoint = false
+    vpc_config = {
+      subnet_ids         = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+      security_group_ids = ["sg-0123456789abcdef0"]
+    }
     opensearch_availability_zone_count = 2
     opensearch_instance_count          = 4
     opensearch_instance_type           = "r6g.large.search"
@@ -472,7 +474,7 @@ run "search_domain_in_a_vpc_across_zones" {
   }
 
   assert {
-    condition     = toset(aws_opensearch_domain.this[0].vpc_options[0].subnet_ids) == toset(var.vpc_subnet_ids) && toset(aws_opensearch_domain.this[0].vpc_options[0].security_group_ids) == toset(var.vpc_security_group_ids)
+    condition     = toset(aws_opensearch_domain.this[0].vpc_options[0].subnet_ids) == toset(var.vpc_config.subnet_ids) && toset(aws_opensearch_domain.this[0].vpc_options[0].security_group_ids) == toset(var.vpc_config.security_group_ids)
     error_message = "The domain must be placed in the given subnets and security groups."
   }
   assert {
@@ -480,7 +482,7 @@ run "search_domain_in_a_vpc_across_zones" {
     error_message = "The domain must spread its nodes over the configured Availability Zones."
   }
   assert {
-    condition     = toset(aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].vpc_config[0].subnet_ids) == toset(var.vpc_subnet_ids) && toset(aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].vpc_config[0].security_group_ids) == toset(var.vpc_security_group_ids)
+    condition     = toset(aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].vpc_config[0].subnet_ids) == toset(var.vpc_config.subnet_ids) && toset(aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].vpc_config[0].security_group_ids) == toset(var.vpc_config.security_group_ids)
     error_message = "Firehose must deliver through the same subnets and security groups."
   }
 }
@@ -490,7 +492,7 @@ run "public_domain_has_no_vpc_delivery" {
 
   assert {
     condition     = length(aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].vpc_config) == 0
-    error_message = "Without vpc_subnet_ids Firehose must deliver to the public endpoint."
+    error_message = "Without vpc_config Firehose must deliver to the public endpoint."
   }
 }
 

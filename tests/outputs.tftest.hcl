@@ -10,6 +10,23 @@ mock_provider "archive" {
   source = "./tests/mocks/archive"
 }
 
+# Security group IDs are not mocked by default; distinct values show which output carries which group.
+override_resource {
+  target          = aws_security_group.firehose
+  override_during = plan
+  values = {
+    id = "sg-0f1e0f1e0f1e0f1e0"
+  }
+}
+
+override_resource {
+  target          = aws_security_group.opensearch
+  override_during = plan
+  values = {
+    id = "sg-0d0d0d0d0d0d0d0d0"
+  }
+}
+
 variables {
   opensearch_allow_public_endpoint = true
 }
@@ -58,6 +75,50 @@ run "outputs_of_created_resources" {
   assert {
     condition     = output.lambda_function_arn == "arn:aws:lambda:us-east-1:123456789012:function:mock" && output.firehose_role_arn == "arn:aws:iam::123456789012:role/mock"
     error_message = "Outputs must come from the resources, not from the names the module built."
+  }
+  assert {
+    condition = (
+      output.connect_instance_storage_config_association_id == null &&
+      output.firehose_security_group_id == null &&
+      output.opensearch_security_group_id == null &&
+      output.opensearch_service_linked_role_arn == null &&
+      length(output.cloudwatch_metric_alarm_arns) == 0
+    )
+    error_message = "Outputs of the opt-in features must be null (or an empty map of alarms) when they are off."
+  }
+}
+
+run "outputs_of_the_opt_in_features" {
+  command = plan
+
+  variables {
+    opensearch_allow_public_endpoint      = false
+    connect_instance_id                   = "5b4b2b1e-6f1c-4c8e-9d0a-2f6a7c1d3e55"
+    vpc_config                            = { subnet_ids = ["subnet-0123456789abcdef0"], create_security_groups = true }
+    create_opensearch_service_linked_role = true
+    create_alarms                         = true
+    alarm_sns_topic_arn                   = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
+  }
+
+  assert {
+    condition = {
+      association = output.connect_instance_storage_config_association_id
+      firehose_sg = output.firehose_security_group_id
+      domain_sg   = output.opensearch_security_group_id
+      slr         = output.opensearch_service_linked_role_arn
+      alarms      = output.cloudwatch_metric_alarm_arns
+      } == {
+      association = "2f6a7c1d3e55aa0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b"
+      firehose_sg = "sg-0f1e0f1e0f1e0f1e0"
+      domain_sg   = "sg-0d0d0d0d0d0d0d0d0"
+      slr         = "arn:aws:iam::123456789012:role/aws-service-role/opensearchservice.amazonaws.com/AWSServiceRoleForAmazonOpenSearchService"
+      alarms      = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.arn }
+    }
+    error_message = "Outputs must expose the association, the created security groups, the service-linked role and the alarms."
+  }
+  assert {
+    condition     = keys(output.cloudwatch_metric_alarm_arns) == ["data-freshness", "delivery-success", "lambda-duration", "lambda-errors", "lambda-throttles", "lookup-errors", "processing-failed"]
+    error_message = "Every alarm must be in the alarm output, by key."
   }
 }
 

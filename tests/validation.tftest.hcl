@@ -654,34 +654,154 @@ run "rejects_master_user_that_is_not_an_iam_arn" {
   expect_failures = [var.opensearch_master_user_arn]
 }
 
+run "rejects_empty_subnet_list" {
+  command = plan
+
+  variables {
+    vpc_config = { subnet_ids = [], security_group_ids = ["sg-0123456789abcdef0"] }
+  }
+
+  expect_failures = [var.vpc_config]
+}
+
 run "rejects_malformed_subnet_id" {
   command = plan
 
   variables {
-    vpc_subnet_ids = ["subnet-xyz"]
+    vpc_config = { subnet_ids = ["subnet-xyz"], security_group_ids = ["sg-0123456789abcdef0"] }
   }
 
-  expect_failures = [var.vpc_subnet_ids]
+  expect_failures = [var.vpc_config]
 }
 
-run "rejects_more_than_three_subnets" {
+run "rejects_more_than_sixteen_subnets" {
   command = plan
 
   variables {
-    vpc_subnet_ids = ["subnet-00000001", "subnet-00000002", "subnet-00000003", "subnet-00000004"]
+    vpc_config = { subnet_ids = [for i in range(17) : format("subnet-%08x", i)], security_group_ids = ["sg-0123456789abcdef0"] }
   }
 
-  expect_failures = [var.vpc_subnet_ids]
+  expect_failures = [var.vpc_config]
 }
 
 run "rejects_malformed_security_group_id" {
   command = plan
 
   variables {
-    vpc_security_group_ids = ["default"]
+    vpc_config = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["default"] }
   }
 
-  expect_failures = [var.vpc_security_group_ids]
+  expect_failures = [var.vpc_config]
+}
+
+run "rejects_given_and_created_security_groups_together" {
+  command = plan
+
+  variables {
+    vpc_config = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"], create_security_groups = true }
+  }
+
+  expect_failures = [var.vpc_config]
+}
+
+run "rejects_allowed_networks_open_to_everything" {
+  command = plan
+
+  variables {
+    vpc_config = { subnet_ids = ["subnet-0123456789abcdef0"], create_security_groups = true, allowed_cidr_blocks = ["0.0.0.0/0"] }
+  }
+
+  expect_failures = [var.vpc_config]
+}
+
+run "rejects_allowed_networks_with_own_security_groups" {
+  command = plan
+
+  variables {
+    vpc_config = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"], allowed_cidr_blocks = ["10.20.0.0/16"] }
+  }
+
+  expect_failures = [var.vpc_config]
+}
+
+run "rejects_connect_instance_arn_instead_of_id" {
+  command = plan
+
+  variables {
+    connect_instance_id = "arn:aws:connect:us-east-1:123456789012:instance/5b4b2b1e-6f1c-4c8e-9d0a-2f6a7c1d3e55"
+  }
+
+  expect_failures = [var.connect_instance_id]
+}
+
+run "rejects_fifo_alarm_topic" {
+  command = plan
+
+  variables {
+    alarm_sns_topic_arn = "arn:aws:sns:us-east-1:123456789012:ctr-alarms.fifo"
+  }
+
+  expect_failures = [var.alarm_sns_topic_arn]
+}
+
+run "rejects_negative_alarm_threshold" {
+  command = plan
+
+  variables {
+    alarm_thresholds = { processing_failed = -1 }
+  }
+
+  expect_failures = [var.alarm_thresholds]
+}
+
+run "rejects_duration_alarm_at_the_timeout" {
+  command = plan
+
+  variables {
+    alarm_thresholds = { lambda_duration_percent = 100 }
+  }
+
+  expect_failures = [var.alarm_thresholds]
+}
+
+run "rejects_delivery_success_above_one" {
+  command = plan
+
+  variables {
+    alarm_thresholds = { delivery_success = 95 }
+  }
+
+  expect_failures = [var.alarm_thresholds]
+}
+
+run "rejects_data_freshness_out_of_range" {
+  command = plan
+
+  variables {
+    alarm_thresholds = { data_freshness_seconds = 90000 }
+  }
+
+  expect_failures = [var.alarm_thresholds]
+}
+
+run "rejects_alarm_period_that_is_not_whole_minutes" {
+  command = plan
+
+  variables {
+    alarm_period = 90
+  }
+
+  expect_failures = [var.alarm_period]
+}
+
+run "rejects_zero_evaluation_periods" {
+  command = plan
+
+  variables {
+    alarm_evaluation_periods = 0
+  }
+
+  expect_failures = [var.alarm_evaluation_periods]
 }
 
 run "rejects_dashboards_principal_that_is_not_an_arn" {
@@ -894,7 +1014,19 @@ run "rejects_subnets_without_security_groups" {
   command = plan
 
   variables {
-    vpc_subnet_ids = ["subnet-0123456789abcdef0"]
+    vpc_config = { subnet_ids = ["subnet-0123456789abcdef0"] }
+  }
+
+  expect_failures = [var.vpc_config]
+}
+
+run "rejects_created_security_groups_for_an_existing_domain" {
+  command = plan
+
+  variables {
+    create_opensearch_domain = false
+    opensearch_domain_arn    = "arn:aws:es:us-east-1:123456789012:domain/existing"
+    vpc_config               = { subnet_ids = ["subnet-0123456789abcdef0"], create_security_groups = true }
   }
 
   expect_failures = [aws_kinesis_firehose_delivery_stream.this]
@@ -904,8 +1036,7 @@ run "rejects_dashboards_cidrs_on_a_vpc_domain" {
   command = plan
 
   variables {
-    vpc_subnet_ids           = ["subnet-0123456789abcdef0"]
-    vpc_security_group_ids   = ["sg-0123456789abcdef0"]
+    vpc_config               = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"] }
     dashboards_allowed_cidrs = ["203.0.113.0/24"]
   }
 
@@ -938,13 +1069,71 @@ run "rejects_fewer_subnets_than_zones" {
   command = plan
 
   variables {
-    vpc_subnet_ids                     = ["subnet-0123456789abcdef0"]
-    vpc_security_group_ids             = ["sg-0123456789abcdef0"]
+    vpc_config                         = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"] }
     opensearch_availability_zone_count = 2
     opensearch_instance_count          = 2
   }
 
   expect_failures = [aws_opensearch_domain.this]
+}
+
+run "rejects_more_subnets_than_zones_for_a_created_domain" {
+  command = plan
+
+  variables {
+    vpc_config                         = { subnet_ids = ["subnet-00000001", "subnet-00000002", "subnet-00000003", "subnet-00000004"], security_group_ids = ["sg-0123456789abcdef0"] }
+    opensearch_availability_zone_count = 3
+    opensearch_instance_count          = 3
+  }
+
+  expect_failures = [aws_opensearch_domain.this]
+}
+
+run "rejects_service_linked_role_without_a_vpc_domain" {
+  command = plan
+
+  variables {
+    create_opensearch_service_linked_role = true
+  }
+
+  expect_failures = [aws_iam_service_linked_role.opensearch]
+}
+
+run "rejects_alarms_without_a_topic" {
+  command = plan
+
+  variables {
+    create_alarms = true
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_alarm_window_longer_than_a_day" {
+  command = plan
+
+  variables {
+    create_alarms            = true
+    alarm_sns_topic_arn      = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
+    alarm_period             = 3540
+    alarm_evaluation_periods = 25
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+}
+
+run "rejects_data_freshness_alarm_inside_the_buffers" {
+  command = plan
+
+  variables {
+    create_alarms             = true
+    alarm_sns_topic_arn       = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
+    buffering_interval        = 900
+    processor_buffer_interval = 300
+    alarm_thresholds          = { data_freshness_seconds = 1200 }
+  }
+
+  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
 }
 
 run "rejects_nodes_not_divisible_by_zones" {
@@ -1016,8 +1205,7 @@ run "accepts_a_vpc_domain_without_the_public_opt_in" {
 
   variables {
     opensearch_allow_public_endpoint = false
-    vpc_subnet_ids                   = ["subnet-0123456789abcdef0"]
-    vpc_security_group_ids           = ["sg-0123456789abcdef0"]
+    vpc_config                       = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"] }
   }
 
   assert {
@@ -1057,3 +1245,47 @@ run "accepts_rules_that_share_a_table_and_key" {
     error_message = "Two rules may read one table with its one key."
   }
 }
+
+run "accepts_sixteen_subnets_for_an_existing_domain" {
+  command = plan
+
+  variables {
+    create_opensearch_domain = false
+    opensearch_domain_arn    = "arn:aws:es:us-east-1:123456789012:domain/existing"
+    vpc_config = {
+      subnet_ids         = [for i in range(16) : format("subnet-%08x", i)]
+      security_group_ids = [for i in range(5) : format("sg-%08x", i)]
+    }
+  }
+
+  assert {
+    condition     = length(aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].vpc_config[0].subnet_ids) == 16 && length(aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].vpc_config[0].security_group_ids) == 5
+    error_message = "Firehose accepts 16 subnets and 5 security groups."
+  }
+}
+
+run "accepts_the_alarm_limits_cloudwatch_allows" {
+  command = plan
+
+  variables {
+    create_alarms            = true
+    alarm_sns_topic_arn      = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
+    alarm_period             = 86400
+    alarm_evaluation_periods = 7
+    alarm_thresholds = {
+      lambda_duration_percent = 99.5
+      delivery_success        = 0.01
+      data_freshness_seconds  = 86400
+    }
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["data-freshness"].threshold == 86400 && aws_cloudwatch_metric_alarm.this["delivery-success"].threshold == 0.01 && aws_cloudwatch_metric_alarm.this["lambda-duration"].threshold == 59700
+    error_message = "One day of data freshness, a 1 % delivery floor and 99.5 % of the timeout are valid thresholds."
+  }
+  assert {
+    condition     = alltrue([for a in aws_cloudwatch_metric_alarm.this : a.period == 86400 && a.evaluation_periods == 7])
+    error_message = "A one-day period over seven periods is the longest window CloudWatch allows."
+  }
+}
+

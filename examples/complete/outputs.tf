@@ -27,3 +27,8 @@ output "lambda_function_name" {
   description = "Enrichment function (logs in /aws/lambda/<name>, metrics in the CtrEnrichment namespace)."
   value       = module.ctr_enrichment.lambda_function_name
 }
+
+output "opensearch_domain_endpoint" {
+  description = "Endpoint host of the domain, for scripts/opensearch_assets.py --endpoint."
+  value       = module.ctr_enrichment.opensearch_domain_endpoint
+}

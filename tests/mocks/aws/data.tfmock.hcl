@@ -33,3 +33,11 @@ mock_data "aws_iam_policy_document" {
     minified_json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}"
   }
 }
+
+# VPC delivery with created security groups looks the subnet's VPC up.
+mock_data "aws_subnet" {
+  defaults = {
+    vpc_id            = "vpc-0123456789abcdef0"
+    availability_zone = "us-east-1a"
+  }
+}

@@ -44,3 +44,30 @@ mock_resource "aws_cloudwatch_log_group" {
     arn = "arn:aws:logs:us-east-1:123456789012:log-group:mock"
   }
 }
+
+mock_resource "aws_connect_instance_storage_config" {
+  defaults = {
+    association_id = "2f6a7c1d3e55aa0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b"
+  }
+}
+
+mock_resource "aws_iam_service_linked_role" {
+  defaults = {
+    arn  = "arn:aws:iam::123456789012:role/aws-service-role/opensearchservice.amazonaws.com/AWSServiceRoleForAmazonOpenSearchService"
+    name = "AWSServiceRoleForAmazonOpenSearchService"
+  }
+}
+
+mock_resource "aws_cloudwatch_metric_alarm" {
+  defaults = {
+    arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:mock"
+  }
+}
+
+# Security groups: an ID that looks like one (generic mocks leave `id` unknown during plan).
+mock_resource "aws_security_group" {
+  defaults = {
+    id  = "sg-0aaaaaaaaaaaaaaaa"
+    arn = "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0aaaaaaaaaaaaaaaa"
+  }
+}
