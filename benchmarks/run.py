@@ -32,7 +32,7 @@ import boto3
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "lambda_src"), str(REPO / "tools")]
 
-from ctr_enrichment_tools.local_dynamodb import Dynalite, create_table, free_port, wait_for_port  # noqa: E402
+from ctr_enrichment_tools.local_dynamodb import Dynalite, create_table, free_port, put_items, wait_for_port  # noqa: E402
 
 TABLE = "ctr-customers"
 RULES = [
@@ -78,15 +78,7 @@ def make_batch(
 def seed(endpoint: str, known: list[str]) -> None:
     client = boto3.client("dynamodb", endpoint_url=endpoint)
     create_table(client, TABLE)
-    for start in range(0, len(known), 25):
-        client.batch_write_item(
-            RequestItems={
-                TABLE: [
-                    {"PutRequest": {"Item": {"number": {"S": n}, "契約者会社名": {"S": f"株式会社テスト{n[-4:]}"}}}}
-                    for n in known[start : start + 25]
-                ]
-            }
-        )
+    put_items(client, TABLE, [{"number": n, "契約者会社名": f"株式会社テスト{n[-4:]}"} for n in known])
 
 
 def measure(mode: str, event_path: Path, environment: dict[str, str], *extra: str) -> dict[str, Any]:

@@ -17,12 +17,11 @@ from typing import Any
 
 import boto3
 import pytest
-from boto3.dynamodb.types import TypeSerializer
 from hypothesis import settings
 from moto import mock_aws
 
 from ctr_enrichment import dynamodb
-from ctr_enrichment_tools.local_dynamodb import Dynalite, create_table
+from ctr_enrichment_tools.local_dynamodb import Dynalite, create_table, put_items
 
 # `ci` (the default, in `make test`): a fixed seed, so a run is repeatable. `fuzz` (`make fuzz`): many more
 # examples, fresh randomness each run; a failure prints the blob that reproduces it.
@@ -130,12 +129,6 @@ def emitted_lines(text: str) -> list[dict[str, Any]]:
 def emf_line(text: str) -> dict[str, Any]:
     (line,) = [line for line in emitted_lines(text) if "_aws" in line]
     return line
-
-
-def put_items(client: Any, table: str, items: list[dict[str, Any]]) -> None:
-    serializer = TypeSerializer()
-    for item in items:
-        client.put_item(TableName=table, Item={name: serializer.serialize(value) for name, value in item.items()})
 
 
 @pytest.fixture(autouse=True)

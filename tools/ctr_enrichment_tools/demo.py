@@ -21,12 +21,11 @@ from types import FrameType
 from typing import Any
 
 import boto3
-from boto3.dynamodb.types import TypeSerializer
 
 from ctr_enrichment_tools.cli import MAX_COLUMNS, can_draw_blocks, silence_closed_stdout
 from ctr_enrichment_tools.environment import patched_environ
 from ctr_enrichment_tools.errors import ReplayError
-from ctr_enrichment_tools.local_dynamodb import REPO_ROOT, Dynalite
+from ctr_enrichment_tools.local_dynamodb import REPO_ROOT, Dynalite, create_table, put_items
 from ctr_enrichment_tools.opensearch import DEFAULT_INDEX, DEFAULT_ROTATION
 from ctr_enrichment_tools.outputs import BulkSettings
 from ctr_enrichment_tools.replay import ReplayOptions, run_replay
@@ -40,8 +39,6 @@ INPUTS = (DEMO_DIR / "ctrs.ndjson", DEMO_DIR / "processing-failed")
 TABLE = "ctr-customers"
 KEY = "number"
 REGION = "ap-northeast-1"
-_BATCH_WRITE_LIMIT = 25
-_TABLE_READY_SECONDS = 10.0
 
 
 def offline_aws_environment() -> dict[str, str | None]:
@@ -65,25 +62,8 @@ def offline_aws_environment() -> dict[str, str | None]:
 def seed_table(endpoint: str, items: list[dict[str, Any]]) -> None:
     """Create the customer table (partition key ``number``, type S) and put the items."""
     client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION)
-    client.create_table(
-        TableName=TABLE,
-        KeySchema=[{"AttributeName": KEY, "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": KEY, "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
-    # boto3's table_exists waiter sleeps 20 s between polls; dynalite is ready within milliseconds.
-    deadline = time.monotonic() + _TABLE_READY_SECONDS
-    while client.describe_table(TableName=TABLE)["Table"]["TableStatus"] != "ACTIVE":
-        if time.monotonic() > deadline:
-            raise ReplayError(f"table {TABLE} did not become ACTIVE in dynalite")
-        time.sleep(0.02)
-    serializer = TypeSerializer()
-    for start in range(0, len(items), _BATCH_WRITE_LIMIT):
-        requests = [
-            {"PutRequest": {"Item": {name: serializer.serialize(value) for name, value in item.items()}}}
-            for item in items[start : start + _BATCH_WRITE_LIMIT]
-        ]
-        client.batch_write_item(RequestItems={TABLE: requests})
+    create_table(client, TABLE, KEY)
+    put_items(client, TABLE, items)
 
 
 def _shown(path: Path) -> str:
