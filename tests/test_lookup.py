@@ -6,6 +6,7 @@ import json
 import math
 import random
 import time
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import boto3
@@ -16,18 +17,40 @@ from ctr_enrichment.deadline import Deadline
 from ctr_enrichment.lookup import (
     BACKOFF_CAP_SECONDS,
     MAX_ATTEMPTS,
+    LookupResult,
+    LookupStream,
+    RequestItems,
+    RequestPacker,
     TableQuery,
     backoff_delay,
-    build_requests,
     fetch_request,
     get_executor,
-    lookup,
 )
 from tests.conftest import CUSTOMER_TABLE, Hang
 
 CUSTOMERS = TableQuery(CUSTOMER_TABLE, "number", ("契約者会社名", "Tier"))
 ACCOUNTS = TableQuery("ctr-accounts", "account_id", None)
 NO_DEADLINE = Deadline(math.inf)
+
+
+def build_requests(wanted: Mapping[TableQuery, Iterable[str]]) -> list[RequestItems]:
+    """Every request the packer makes for ``wanted``, in order."""
+    packer = RequestPacker({query.table: query for query in wanted})
+    requests = [request for query, keys in wanted.items() for key in keys if (request := packer.add(query.table, key))]
+    last = packer.flush()
+    return [*requests, last] if last else requests
+
+
+def lookup(client: Any, wanted: Mapping[TableQuery, Iterable[str]], deadline: Deadline) -> LookupResult:
+    """Every answer of a LookupStream for ``wanted``, merged."""
+    stream = LookupStream({query.table: query for query in wanted}, lambda: client, get_executor(), deadline)
+    for query, keys in wanted.items():
+        for key in keys:
+            stream.want(query.table, key)
+    result = LookupResult()
+    for partial in stream.finish():
+        result.merge(partial)
+    return result
 
 
 def keys(prefix: str, count: int) -> list[str]:
@@ -162,7 +185,7 @@ def test_no_retry_is_started_that_would_end_after_the_deadline(stubbed: Any) -> 
 
 def test_parallel_lookup_against_moto_resolves_every_key(moto_table: Any) -> None:
     wanted = ["+81312345678", "+14155550123", *keys("+4900", 250)]
-    result = lookup(lambda: moto_table, {CUSTOMERS: wanted}, NO_DEADLINE, get_executor())
+    result = lookup(moto_table, {CUSTOMERS: wanted}, NO_DEADLINE)
     assert result.calls == 3
     assert result.failed == {}
     assert result.items[(CUSTOMER_TABLE, "+81312345678")] == {
@@ -177,7 +200,7 @@ def test_a_request_still_in_flight_at_the_deadline_is_reported_failed_not_waited
     hang = Hang()
     hang.install(moto_table)
     started = time.monotonic()
-    result = lookup(lambda: moto_table, {CUSTOMERS: ["+81312345678"]}, Deadline(time.monotonic() + 0.2), get_executor())
+    result = lookup(moto_table, {CUSTOMERS: ["+81312345678"]}, Deadline(time.monotonic() + 0.2))
     assert time.monotonic() - started < 0.9
     assert result.failed == {(CUSTOMER_TABLE, "+81312345678"): "deadline reached while waiting for DynamoDB"}
     assert result.calls == 1
@@ -189,7 +212,7 @@ def test_a_defect_in_a_worker_fails_its_keys_instead_of_the_batch(moto_table: An
         raise AssertionError("boom")  # not a botocore error: the kind of bug nobody planned for
 
     moto_table.meta.events.register("before-call.dynamodb.BatchGetItem", corrupt)
-    result = lookup(lambda: moto_table, {CUSTOMERS: ["+1", "+2"]}, NO_DEADLINE, get_executor())
+    result = lookup(moto_table, {CUSTOMERS: ["+1", "+2"]}, NO_DEADLINE)
     assert set(result.failed) == {(CUSTOMER_TABLE, "+1"), (CUSTOMER_TABLE, "+2")}
     assert set(result.failed.values()) == {"AssertionError('boom')"}
 
@@ -204,6 +227,6 @@ def test_an_item_that_cannot_be_decoded_fails_its_request_instead_of_the_batch(m
         return AWSResponse(request.url, 200, {}, _Body(json.dumps(body).encode()))
 
     moto_table.meta.events.register_first("before-send.dynamodb.BatchGetItem", unknown_type)
-    result = lookup(lambda: moto_table, {CUSTOMERS: ["+1", "+2"]}, NO_DEADLINE, get_executor())
+    result = lookup(moto_table, {CUSTOMERS: ["+1", "+2"]}, NO_DEADLINE)
     assert set(result.failed) == {(CUSTOMER_TABLE, "+1"), (CUSTOMER_TABLE, "+2")}
     assert all(reason.startswith("lookup failed: ValueError") for reason in result.failed.values())

@@ -13,7 +13,7 @@ import functools
 import math
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,14 +84,6 @@ class RequestPacker:
         request = {table: _table_request(self._queries[table], keys) for table, keys in self._keys.items()}
         self._keys, self._size = {}, 0
         return request
-
-
-def build_requests(wanted: Mapping[TableQuery, Iterable[str]]) -> list[RequestItems]:
-    """Pack the keys into BatchGetItem ``RequestItems`` of at most 100 keys each."""
-    packer = RequestPacker({query.table: query for query in wanted})
-    requests = [request for query, keys in wanted.items() for key in keys if (request := packer.add(query.table, key))]
-    last = packer.flush()
-    return [*requests, last] if last else requests
 
 
 def _keys_of(request_items: RequestItems, queries: Mapping[str, TableQuery]) -> list[TableKey]:
@@ -252,25 +244,3 @@ class LookupStream:
             # A request that could not be cancelled is in flight: it was sent, its answer comes too late.
             calls = 0 if future.cancel() else 1
             yield self._failure(request, "deadline reached while waiting for DynamoDB", calls)
-
-
-def lookup(
-    client_factory: Callable[[], Any],
-    wanted: Mapping[TableQuery, Iterable[str]],
-    deadline: Deadline,
-    executor: Executor,
-    *,
-    rng: random.Random = _RNG,
-    sleep: Callable[[float], None] = time.sleep,
-) -> LookupResult:
-    """Look up every wanted key and return all the answers at once."""
-    stream = LookupStream(
-        {query.table: query for query in wanted}, client_factory, executor, deadline, rng=rng, sleep=sleep
-    )
-    for query, keys in wanted.items():
-        for key in keys:
-            stream.want(query.table, key)
-    result = LookupResult()
-    for partial in stream.finish():
-        result.merge(partial)
-    return result

@@ -21,11 +21,6 @@ _SEPARATOR = len(", ")
 _FIXED = len('{"recordId": , "result": "", "data": ""}')
 
 
-def entry_size(record_id: Any, result: str, data: str) -> int:
-    """Bytes one output record takes in the serialised response."""
-    return _FIXED + len(json.dumps(record_id)) + len(result) + len(data)
-
-
 def fit_response(records: list[TransformedRecord], limit: int = MAX_RESPONSE_BYTES) -> tuple[list[dict[str, Any]], int]:
     """The wire records, each as enriched or as its original, so that the response stays within ``limit``.
 
