@@ -53,10 +53,3 @@ def test_a_zero_ttl_or_zero_size_disables_caching() -> None:
         cache.put("a", 1)
         assert not cache.enabled
         assert cache.get("a") is MISS
-
-
-def test_clear_forgets_everything() -> None:
-    cache = TTLCache(10, 300, Clock())
-    cache.put("a", 1)
-    cache.clear()
-    assert cache.get("a") is MISS
