@@ -1,5 +1,5 @@
-"""opensearch/: the index template and the Dashboards saved objects are valid, agree with each other and with what
-the handler writes.
+"""The index side's assets: the index template, the ingest pipeline and the Dashboards saved objects are valid,
+agree with each other and with what the handler (and the pipeline) writes.
 
 The handler's documents come from the handler itself: the CTR fixtures go through ``lambda_handler`` against moto,
 and every field of every document is resolved against the template the way OpenSearch resolves a field (explicit
@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from ctr_enrichment_tools import opensearch_bodies as bodies
 from ctr_enrichment_tools.opensearch import ROTATION_PERIODS, index_name
-from scripts import opensearch_assets
 from tests.conftest import (
     CTR_FIXTURES,
     CUSTOMER_RULE,
@@ -27,10 +27,13 @@ from tests.conftest import (
     invoke,
     load_json,
 )
+from tests.spec_validation import check_request
+from tests.test_ingest_pipeline import model
 
-REPO = Path(__file__).resolve().parents[1]
-TEMPLATE_PATH = REPO / "opensearch" / "index-template.json"
-SAVED_OBJECTS_PATH = REPO / "opensearch" / "saved-objects.ndjson"
+ASSETS = Path(__file__).resolve().parents[1] / "tools" / "ctr_enrichment_tools" / "opensearch_assets"
+TEMPLATE_PATH = ASSETS / "index-template.json"
+SAVED_OBJECTS_PATH = ASSETS / "saved-objects.ndjson"
+OPENSEARCH = bodies.Engine("opensearch", (2, 19, 0))
 
 # Objects whose keys the user (or the table, or the rules) chooses: fields under them may be mapped by the
 # dynamic templates. Every other field the handler writes must be mapped explicitly.
@@ -173,6 +176,17 @@ def documents(request: pytest.FixtureRequest, moto_table: Any, load_handler: Any
     return enriched_documents(load_handler([request.param]))
 
 
+def test_the_documents_the_pipeline_writes_are_mapped(documents: list[dict[str, Any]]) -> None:
+    # What reaches the index is the handler's document after the ingest pipeline: ContactKey is added.
+    params = bodies.ingest_pipeline(bodies.Deployment(time_zone="Asia/Tokyo"), OPENSEARCH)["processors"][0]["script"]
+    indexed = [model(document, params["params"]) for document in documents]
+    assert all("ContactKey" in document for document in indexed)
+    sources = [{k: v for k, v in document.items() if not k.startswith("_")} for document in indexed]
+    problems = sorted({problem for document in sources for problem in unmapped_fields(document, mappings())})
+    assert problems == []
+    assert resolve(mappings(), ("ContactKey",), "x") == ("keyword", "explicit")
+
+
 def test_the_documents_cover_every_lookup_outcome(documents: list[dict[str, Any]]) -> None:
     statuses = {document["EnrichmentStatus"]["customer"] for document in documents}
     assert statuses == {"found", "not_found", "skipped"}
@@ -256,6 +270,8 @@ def test_the_template_is_a_composable_index_template() -> None:
     template = load_template()
     assert set(template) == {"index_patterns", "priority", "version", "_meta", "template"}
     assert template["index_patterns"] == ["ctr", "ctr-*"]
+    # The pipeline rides on the one template: a second template on ctr-* would not merge with it.
+    assert template["template"]["settings"]["index"]["default_pipeline"] == bodies.PIPELINE_NAME
     assert set(template["template"]) == {"settings", "mappings"}
     mapping = template["template"]["mappings"]
     assert mapping["dynamic"] is True
@@ -343,11 +359,20 @@ def visualizations() -> dict[str, dict[str, Any]]:
     }
 
 
-def test_every_chart_counts_distinct_contact_ids() -> None:
-    # Contact records arrive at least once and again on every update: a document is not a call.
+def test_every_chart_counts_distinct_calls() -> None:
+    # One document per contact, but a transferred call has one contact per leg: count ContactKey, not documents.
     for title, vis in visualizations().items():
         metrics = [agg for agg in vis["aggs"] if agg["schema"] == "metric"]
-        assert [(agg["type"], agg["params"]["field"]) for agg in metrics] == [("cardinality", "ContactId")], title
+        assert [(agg["type"], agg["params"]["field"]) for agg in metrics] == [("cardinality", "ContactKey")], title
+    assert all("ContactId" not in obj["attributes"].get("visState", "") for obj in load_saved_objects())
+
+
+def test_the_time_field_is_the_field_the_pipeline_routes_on() -> None:
+    # A contact sits in the index of its InitiationTimestamp day, so a Dashboards time filter on that field and the
+    # day in the index name agree (rerouting must not move documents out of the time range that finds them).
+    index_pattern = next(obj for obj in load_saved_objects() if obj["type"] == "index-pattern")
+    assert index_pattern["attributes"]["timeFieldName"] == bodies.ROUTING_TIME_FIELD
+    assert f'ctx.get("{bodies.ROUTING_TIME_FIELD}")' in bodies.painless_source()
 
 
 def test_the_charts_group_by_the_fields_the_dashboard_promises() -> None:
@@ -381,14 +406,64 @@ def test_every_charted_field_is_aggregatable_in_the_mapping() -> None:
                 assert field_type == "date"
 
 
-def test_the_script_adapts_the_assets_to_the_index_and_company_field() -> None:
-    template = opensearch_assets.index_template("connect-ctr")
+def test_the_assets_adapt_to_the_index_and_company_field() -> None:
+    deployment = bodies.Deployment(index="connect-ctr", company_field="Customer.Name")
+    template = bodies.index_template(deployment, OPENSEARCH)
     assert template["index_patterns"] == ["connect-ctr", "connect-ctr-*"]
     assert template["template"] == load_template()["template"]
-    objects = opensearch_assets.saved_objects("connect-ctr", "Customer.Name")
+    objects = bodies.saved_objects(deployment, OPENSEARCH)
     assert next(obj for obj in objects if obj["type"] == "index-pattern")["attributes"]["title"] == "connect-ctr*"
     company = json.loads(
         next(obj for obj in objects if obj["id"] == "ctr-enrichment-calls-by-company")["attributes"]["visState"]
     )
-    assert [agg["params"]["field"] for agg in company["aggs"]] == ["ContactId", "Customer.Name"]
-    assert opensearch_assets.saved_objects() == load_saved_objects()
+    assert [agg["params"]["field"] for agg in company["aggs"]] == ["ContactKey", "Customer.Name"]
+    assert bodies.saved_objects(bodies.Deployment(), OPENSEARCH) == load_saved_objects()
+    pipeline = bodies.ingest_pipeline(deployment, OPENSEARCH)
+    assert pipeline["processors"][0]["script"]["params"]["daily_index_prefix"] == "connect-ctr-"
+
+
+def test_engines_without_the_pipeline_keep_counting_contact_ids() -> None:
+    legacy = bodies.Engine("elasticsearch", (7, 9, 1))
+    template = bodies.index_template(bodies.Deployment(), legacy)
+    assert "default_pipeline" not in template["template"]["settings"]["index"]
+    for obj in bodies.saved_objects(bodies.Deployment(), legacy):
+        assert "ContactKey" not in json.dumps(obj), obj["id"]
+
+
+@pytest.mark.parametrize("rotation", ROTATION_PERIODS)
+def test_exactly_one_template_matches_every_index_the_pipeline_or_firehose_names(rotation: str) -> None:
+    # Composable templates do not merge: if two matched, one would silently drop the other's mapping or pipeline.
+    templates = [bodies.index_template(bodies.Deployment(rotation=rotation), OPENSEARCH)]
+    arrival = index_name("ctr", rotation, 1763601302000)
+    rerouted = model(
+        {
+            "_index": arrival,
+            "ContactId": "c",
+            "InitiationTimestamp": "2026-11-20T15:00:00Z",
+            "LastUpdateTimestamp": "2026-11-20T15:00:00Z",
+        },
+        {"daily_index_prefix": "ctr-", "time_zone": "Asia/Tokyo"},
+    )["_index"]
+    for index in (arrival, rerouted):
+        assert sum(any(simple_match(p, index) for p in t["index_patterns"]) for t in templates) == 1
+    assert len(list(ASSETS.glob("*template*.json"))) == 1
+
+
+@pytest.mark.parametrize(
+    "engine", [OPENSEARCH, bodies.Engine("elasticsearch", (7, 10, 2)), bodies.Engine("elasticsearch", (7, 9, 1))]
+)
+def test_every_body_validates_against_the_opensearch_api_specification(engine: bodies.Engine) -> None:
+    deployment = bodies.Deployment(time_zone="UTC", retention_days=90)
+    assert (
+        check_request("PUT", "/_ingest/pipeline/x", bodies.ingest_pipeline(deployment, engine)) == "ingest.put_pipeline"
+    )
+    template = bodies.index_template(deployment, engine)
+    assert check_request("PUT", "/_index_template/x", template) == "indices.put_index_template"
+    assert check_request("PUT", "/_template/x", bodies.legacy_template(template)) == "indices.put_template"
+    assert check_request("PUT", "/ctr-1/_settings", bodies.default_pipeline_settings()) == "indices.put_settings"
+    assert (
+        check_request("PUT", f"/{engine.plugins}/_ism/policies/x", bodies.retention_policy(deployment))
+        == "ism.put_policy"
+    )
+    role = bodies.firehose_role(deployment)
+    assert check_request("PUT", f"/{engine.plugins}/_security/api/roles/x", role) == "security.create_role"

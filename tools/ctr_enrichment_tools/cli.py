@@ -1,4 +1,4 @@
-"""``ctr-enrichment``, the command line of the developer tools: ``ctr-enrichment replay --help``."""
+"""``ctr-enrichment``, the command line of the tools: ``replay --help``, ``opensearch-setup --help``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ctr_enrichment.config import LOOKUP_ERROR_POLICIES
+from ctr_enrichment_tools import opensearch_setup
 from ctr_enrichment_tools.errors import ReplayError
 from ctr_enrichment_tools.firehose_events import DEFAULT_BUFFER_MB, MAX_BUFFER_MB, MIN_BUFFER_MB
 from ctr_enrichment_tools.lambda_runner import DEFAULT_TIMEOUT_SECONDS
@@ -128,6 +129,14 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, help="progress bar (default: when stderr is a terminal)"
     )
+    setup = commands.add_parser(
+        "opensearch-setup",
+        help="install the index side on a domain: pipeline, template, retention, Firehose access, dashboards",
+        description=opensearch_setup.DESCRIPTION,
+        epilog=opensearch_setup.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    opensearch_setup.add_arguments(setup)
     return parser
 
 
@@ -206,6 +215,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     prefix = f"{PROG} {args.command}"
+    if args.command == "opensearch-setup":
+        return opensearch_setup.run(args, sys.stdout, sys.stderr, prefix)
     try:
         options = replay_options(args, parser)
         summary: ReplaySummary = run_replay(options, sys.stdout, sys.stderr)
