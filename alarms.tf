@@ -51,7 +51,7 @@ locals {
       threshold   = var.alarm_thresholds.lookup_errors
     }
     delivery-success = {
-      description = "The share of documents from ${local.delivery_stream_name} that the search domain accepted fell below ${var.alarm_thresholds.delivery_success} (mapping conflicts, access denied, a red cluster); Firehose retries, then backs them up to the bucket. See the Firehose error log group."
+      description = "The share of documents from ${local.delivery_stream_name} that the search domain accepted stayed below ${var.alarm_thresholds.delivery_success} for ${local.delivery_success_evaluation_periods} periods, longer than Firehose retries one document (mapping conflicts, access denied, a red cluster; not a refused stale copy of a contact); Firehose then backs them up to the bucket. See the Firehose error log group."
       namespace   = "AWS/Firehose"
       metric_name = "${local.delivery_metric_prefix}.Success"
       dimensions  = { DeliveryStreamName = local.delivery_stream_name }
@@ -71,6 +71,15 @@ locals {
   }
 }
 
+locals {
+  # With one document per contact (ctr-enrichment opensearch-setup), the domain refuses an older copy of a
+  # contact with 409, and Firehose counts it against DeliveryTo*.Success while it retries it: for at most
+  # retry_duration seconds, which touch at most ceil(retry_duration / alarm_period) + 1 periods. Needing one
+  # period more than that, the alarm fires on refusals that last (access denied, mapping conflicts, a red
+  # cluster), not on a stale copy. See the README's "At-least-once delivery".
+  delivery_success_evaluation_periods = max(var.alarm_evaluation_periods, ceil(var.retry_duration / var.alarm_period) + 2)
+}
+
 resource "aws_cloudwatch_metric_alarm" "this" {
   for_each = var.create_alarms ? local.alarm_definitions : {}
 
@@ -83,7 +92,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   comparison_operator = each.value.comparison
   threshold           = each.value.threshold
   period              = var.alarm_period
-  evaluation_periods  = var.alarm_evaluation_periods
+  evaluation_periods  = each.key == "delivery-success" ? local.delivery_success_evaluation_periods : var.alarm_evaluation_periods
   # No data means no traffic (Firehose and the function publish nothing when idle): not a failure.
   treat_missing_data = "notBreaching"
 

@@ -60,10 +60,10 @@ run "default_alarms_for_the_opensearch_destination" {
       alarm.alarm_actions == toset(["arn:aws:sns:us-east-1:123456789012:ctr-alarms"]) &&
       alarm.ok_actions == toset(["arn:aws:sns:us-east-1:123456789012:ctr-alarms"]) &&
       alarm.actions_enabled &&
-      alarm.period == 300 && alarm.evaluation_periods == 1 &&
+      alarm.period == 300 && alarm.evaluation_periods == (alarm.alarm_name == "ctr-enrichment-delivery-success" ? 3 : 1) &&
       alarm.treat_missing_data == "notBreaching"
     ])
-    error_message = "Every alarm must notify the topic on ALARM and OK, over 300 s, one period, with missing data (no traffic) not breaching."
+    error_message = "Every alarm must notify the topic on ALARM and OK, over 300 s, one period (delivery-success three: longer than the 300 s Firehose retries a refused stale copy), with missing data (no traffic) not breaching."
   }
   assert {
     condition     = aws_cloudwatch_metric_alarm.this["lambda-errors"].dimensions["FunctionName"] == aws_lambda_function.this.function_name && aws_cloudwatch_metric_alarm.this["delivery-success"].dimensions["DeliveryStreamName"] == aws_kinesis_firehose_delivery_stream.this.name
@@ -140,7 +140,39 @@ run "custom_thresholds_namespace_and_window" {
     error_message = "The function-metric alarms must follow metrics_namespace, and every dimension the names."
   }
   assert {
-    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.this : startswith(alarm.alarm_name, "acme-ctr-") && alarm.period == 60 && alarm.evaluation_periods == 5 && alarm.tags == tomap({ Team = "contact-centre" })])
-    error_message = "Alarms must be named after var.name, use the period and evaluation periods given, and carry var.tags."
+    condition     = alltrue([for key, alarm in aws_cloudwatch_metric_alarm.this : startswith(alarm.alarm_name, "acme-ctr-") && alarm.period == 60 && alarm.evaluation_periods == (key == "delivery-success" ? 7 : 5) && alarm.tags == tomap({ Team = "contact-centre" })])
+    error_message = "Alarms must be named after var.name, use the period and evaluation periods given (delivery-success: ceil(300 s retry / 60 s) + 2 = 7), and carry var.tags."
+  }
+}
+
+run "delivery_success_outlasts_the_retry_of_a_stale_copy" {
+  command = plan
+
+  variables {
+    create_alarms            = true
+    retry_duration           = 3600
+    alarm_period             = 600
+    alarm_evaluation_periods = 2
+  }
+
+  # A refused older copy of a contact fails for at most retry_duration (3,600 s): at most 7 periods of 600 s.
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["delivery-success"].evaluation_periods == 8 && aws_cloudwatch_metric_alarm.this["data-freshness"].evaluation_periods == 2
+    error_message = "delivery-success must need ceil(retry_duration / alarm_period) + 2 periods (8 here); the other alarms keep alarm_evaluation_periods."
+  }
+}
+
+run "delivery_success_keeps_a_longer_evaluation_given" {
+  command = plan
+
+  variables {
+    create_alarms            = true
+    retry_duration           = 0
+    alarm_evaluation_periods = 4
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["delivery-success"].evaluation_periods == 4
+    error_message = "alarm_evaluation_periods above the retry window must win for delivery-success too."
   }
 }
