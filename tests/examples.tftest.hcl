@@ -143,7 +143,7 @@ run "vpc_opensearch_example_plans" {
     error_message = "Without a topic the example must create no alarms."
   }
   assert {
-    condition     = output.apply_dashboards_command == "python3 scripts/opensearch_assets.py --endpoint search-mock-abc123.us-east-1.es.amazonaws.com --region us-east-1"
+    condition     = output.apply_dashboards_command == "ctr-enrichment opensearch-setup --endpoint search-mock-abc123.us-east-1.es.amazonaws.com --region us-east-1"
     error_message = "The example must print the command that installs the index template and dashboards."
   }
 }

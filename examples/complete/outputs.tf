@@ -29,6 +29,6 @@ output "lambda_function_name" {
 }
 
 output "opensearch_domain_endpoint" {
-  description = "Endpoint host of the domain, for scripts/opensearch_assets.py --endpoint."
+  description = "Endpoint host of the domain, for ctr-enrichment opensearch-setup --endpoint."
   value       = module.ctr_enrichment.opensearch_domain_endpoint
 }

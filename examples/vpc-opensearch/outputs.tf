@@ -34,6 +34,6 @@ output "cloudwatch_metric_alarm_arns" {
 }
 
 output "apply_dashboards_command" {
-  description = "Run from a host in allowed_cidr_blocks, in a checkout of this module, with credentials of a dashboards_principal_arns principal: installs the index template and the \"calls by company\" dashboard."
-  value       = "python3 scripts/opensearch_assets.py --endpoint ${module.ctr_enrichment.opensearch_domain_endpoint} --region ${var.region}"
+  description = "Run from a host in allowed_cidr_blocks (pip install the module's Python package there, or use a checkout after make setup), with credentials of a dashboards_principal_arns principal: installs the ingest pipeline (one document per contact), the index template and the \"calls by company\" dashboard. Add --time-zone and --retention-days as the README's Operations section describes."
+  value       = "ctr-enrichment opensearch-setup --endpoint ${module.ctr_enrichment.opensearch_domain_endpoint} --region ${var.region}"
 }

@@ -36,7 +36,7 @@ variable "connect_instance_id" {
 }
 
 variable "allowed_cidr_blocks" {
-  description = "Networks inside or connected to the VPC (VPN, bastion) that may reach the domain on 443: OpenSearch Dashboards and scripts/opensearch_assets.py run from there."
+  description = "Networks inside or connected to the VPC (VPN, bastion) that may reach the domain on 443: OpenSearch Dashboards and ctr-enrichment opensearch-setup run from there."
   type        = list(string)
   default     = []
 }
