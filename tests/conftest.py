@@ -239,3 +239,36 @@ class Hang:
 def inject_fault(client: Any, hook: Callable[..., Any]) -> None:
     """Run ``hook(request=...)`` before each BatchGetItem is sent; a response it returns replaces the server's."""
     client.meta.events.register_first("before-send.dynamodb.BatchGetItem", hook)
+
+
+@pytest.fixture(scope="session")
+def aws_rules_plans() -> Any:
+    """The AWS-rules layer's plans: every configuration in tests/aws_rules/plans.py, planned once, in parallel."""
+    from tests.aws_rules import plans, report
+
+    try:
+        planned = plans.build_plans()
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+    report.add(
+        f"AWS rules layer: {len(planned.results)} configurations planned in {planned.seconds:.1f} s "
+        f"({sum(r.document is None for r in planned.results.values())} refused at plan time)."
+    )
+    return planned
+
+
+@pytest.fixture(scope="session")
+def aws_rules_mapping() -> Any:
+    from tests.aws_rules.mapping import load_mapping
+
+    return load_mapping()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The AWS-rules layer's coverage: what the mapping checks, and its gaps, stay visible in every run."""
+    from tests.aws_rules import report
+
+    if report.LINES:
+        terminalreporter.section("AWS rules layer")
+        for line in report.LINES:
+            terminalreporter.write_line(line)

@@ -1,0 +1,69 @@
+"""Provider validators and documented AWS rules that botocore's models cannot express, applied to every plan.
+
+Each rule is data in tests/aws_rules/provider_rules.py, citing the provider source function or the AWS guide it
+comes from, and applies to any resource of its type in any plan (a future Kinesis-source delivery stream is
+checked for the server_side_encryption conflict without a new test).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.aws_rules import provider_rules
+from tests.aws_rules.checks import configurations, run
+
+pytestmark = pytest.mark.terraform
+
+
+@pytest.mark.parametrize("name", configurations("security_group_name"))
+def test_security_group_names_do_not_begin_with_sg(aws_rules_plans: Any, aws_rules_mapping: Any, name: str) -> None:
+    """resourceSecurityGroup (internal/service/ec2/vpc_security_group.go): name StringDoesNotMatch `^sg-`."""
+    assert run("security_group_name", aws_rules_plans, name, aws_rules_mapping) == []
+
+
+@pytest.mark.parametrize("name", configurations("runtime"))
+def test_lambda_runtime_is_known_to_the_lowest_provider_the_module_allows(
+    aws_rules_plans: Any, aws_rules_mapping: Any, name: str
+) -> None:
+    """resourceFunction (internal/service/lambda/function.go): runtime enum.Validate[awstypes.Runtime]()."""
+    assert run("runtime", aws_rules_plans, name, aws_rules_mapping) == []
+
+
+@pytest.mark.parametrize("name", configurations("conflicts_with"))
+def test_no_conflicts_with_pair_is_set(aws_rules_plans: Any, aws_rules_mapping: Any, name: str) -> None:
+    """resourceDeliveryStream (internal/service/firehose/delivery_stream.go): kinesis_source_configuration and
+    msk_source_configuration ConflictsWith server_side_encryption; resourceSecurityGroup: name with name_prefix."""
+    assert run("conflicts_with", aws_rules_plans, name, aws_rules_mapping) == []
+
+
+@pytest.mark.parametrize("name", configurations("bucket_name"))
+def test_bucket_names_follow_the_s3_naming_rules(aws_rules_plans: Any, aws_rules_mapping: Any, name: str) -> None:
+    assert run("bucket_name", aws_rules_plans, name, aws_rules_mapping) == []
+
+
+@pytest.mark.parametrize("name", configurations("environment_size"))
+def test_function_environment_fits_lambdas_4_kb_as_lambda_measures_it(
+    aws_rules_plans: Any, aws_rules_mapping: Any, name: str
+) -> None:
+    assert run("environment_size", aws_rules_plans, name, aws_rules_mapping) == []
+
+
+@pytest.mark.parametrize("name", configurations("ebs_iops"))
+def test_provisioned_iops_volumes_get_an_iops_value(aws_rules_plans: Any, aws_rules_mapping: Any, name: str) -> None:
+    assert run("ebs_iops", aws_rules_plans, name, aws_rules_mapping) == []
+
+
+@pytest.mark.parametrize(
+    ("constraint", "lowest"),
+    [
+        (">= 6.0", (6, 0, 0)),
+        (">= 6.0.0, >= 6.20.0", (6, 20, 0)),
+        ("~> 6.20", (6, 20, 0)),
+        (">= 6.20, < 7.0", (6, 20, 0)),
+        ("= 6.69.1", (6, 69, 1)),
+    ],
+)
+def test_the_lowest_allowed_provider_is_read_from_the_constraint(constraint: str, lowest: tuple[int, ...]) -> None:
+    assert provider_rules.lowest_allowed_version(constraint) == lowest
