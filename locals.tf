@@ -94,6 +94,9 @@ locals {
     for f in fileset(local.lambda_source_dir, "**/*.py") : f
     if length(regexall("(^|/)(tests?|__pycache__)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\\.py$", f)) == 0
   ])
+  # File name in the zip => content. The bytes are whatever the checkout holds: .gitattributes pins the
+  # sources to LF, so a Windows (core.autocrlf) checkout packages, and hashes, the same zip as any other.
+  lambda_package_sources = { for f in local.lambda_source_files : f => file("${local.lambda_source_dir}/${f}") }
 
   # The Lambda processor, written once and shared by both destination blocks. Firehose fills in its own
   # defaults (NumberOfRetries 3, BufferSizeInMBs 1, BufferIntervalInSeconds 60) and the AWS provider leaves

@@ -34,12 +34,12 @@ run "function_defaults" {
     error_message = "X-Ray tracing must be off (PassThrough) unless lambda_tracing_enabled is set."
   }
   assert {
-    condition     = aws_lambda_function.this.source_code_hash == data.archive_file.lambda.output_base64sha256 && aws_lambda_function.this.filename == data.archive_file.lambda.output_path
-    error_message = "The function must be deployed from the archive, with its hash as source_code_hash."
+    condition     = aws_lambda_function.this.source_code_hash == data.archive_file.lambda_plan.output_base64sha256 && aws_lambda_function.this.filename == archive_file.lambda.output_path
+    error_message = "The function must upload the package the apply builds, with the hash of the identical package the plan built as source_code_hash."
   }
   assert {
-    condition     = endswith(data.archive_file.lambda.output_path, "/builds/ctr-enrichment-lambda.zip") && startswith(data.archive_file.lambda.output_path, path.root)
-    error_message = "The package must be built under path.root/builds."
+    condition     = endswith(archive_file.lambda.output_path, "/builds/ctr-enrichment-lambda.zip") && startswith(archive_file.lambda.output_path, path.root) && data.archive_file.lambda_plan.output_path != archive_file.lambda.output_path
+    error_message = "The package must be built under path.root/builds, the plan-time copy beside it (never the same file)."
   }
   assert {
     condition     = aws_lambda_function.this.logging_config[0].log_group == aws_cloudwatch_log_group.lambda.name && aws_cloudwatch_log_group.lambda.name == "/aws/lambda/ctr-enrichment"
@@ -94,12 +94,20 @@ run "package_holds_only_the_python_sources" {
     error_message = "The package must hold Python sources only: no caches, no tests."
   }
   assert {
-    condition     = sort([for s in data.archive_file.lambda.source : s.filename]) == local.lambda_source_files
+    condition     = sort([for s in archive_file.lambda.source : s.filename]) == local.lambda_source_files
     error_message = "Every selected source file, and nothing else, must go into the archive."
   }
   assert {
-    condition     = alltrue([for s in data.archive_file.lambda.source : s.content == file("${path.root}/lambda_src/${s.filename}")])
+    condition     = alltrue([for s in archive_file.lambda.source : s.content == file("${path.root}/lambda_src/${s.filename}")])
     error_message = "Each archive entry must hold the file's current content."
+  }
+  assert {
+    condition = (
+      archive_file.lambda.source == data.archive_file.lambda_plan.source &&
+      archive_file.lambda.type == data.archive_file.lambda_plan.type &&
+      archive_file.lambda.output_file_mode == data.archive_file.lambda_plan.output_file_mode
+    )
+    error_message = "The package built at apply and the one hashed at plan must come from identical inputs."
   }
 }
 
@@ -616,7 +624,7 @@ run "names_follow_the_prefix" {
       firehose_logs   = aws_cloudwatch_log_group.firehose.name
       domain_logs     = aws_cloudwatch_log_group.opensearch[0].name
       log_policy      = aws_cloudwatch_log_resource_policy.opensearch[0].policy_name
-      package         = basename(data.archive_file.lambda.output_path)
+      package         = basename(archive_file.lambda.output_path)
       rule_table      = jsondecode(aws_lambda_function.this.environment[0].variables["ENRICHMENT_RULES"])[0].table
       processor_arn   = one(aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].processing_configuration[0].processors[0].parameters).parameter_value
       stream_domain   = aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].domain_arn
