@@ -11,6 +11,15 @@ variable "name" {
     condition     = can(regex("^[a-z][a-z0-9-]{1,26}[a-z0-9]$", var.name))
     error_message = "name must be 3-28 characters of a-z, 0-9 and '-', start with a letter and not end with '-' (for example \"ctr-enrichment\")."
   }
+  # Prefixes AWS refuses in names made from this one: security groups "<name>-firehose"/"<name>-opensearch"
+  # may not start with "sg-" (provider aws_security_group.name: StringDoesNotMatch(^sg-); botocore ec2
+  # CreateSecurityGroupRequest.GroupName: "Can't start with sg-"), and the backup bucket
+  # "<name>-backup-<account>-<region>" may not start with "xn--", "sthree-" or "amzn-s3-demo-" (S3 User Guide,
+  # "General purpose bucket naming rules").
+  validation {
+    condition     = length(regexall("^(sg-|xn--|sthree-|amzn-s3-demo-)", var.name)) == 0
+    error_message = "name \"${var.name}\" starts with a prefix AWS reserves: security group names may not start with \"sg-\", and S3 bucket names not with \"xn--\", \"sthree-\" or \"amzn-s3-demo-\". Choose another name."
+  }
 }
 
 variable "tags" {
@@ -21,6 +30,21 @@ variable "tags" {
   validation {
     condition     = alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256])
     error_message = "tags keys must be 1-128 characters and values at most 256 characters."
+  }
+  # Every taggable resource gets the same tags, so they must satisfy the strictest service: IAM (botocore iam
+  # tagKeyType/tagValueType), Lambda (TagKey/TagValue) and CloudWatch Logs (TagKey/TagValue) allow only
+  # letters, spaces, digits and _ . : / = + - @ (Firehose also %); Firehose keys may not start with "aws:"
+  # (firehose TagKey "^(?!aws:)..."); IAM roles, log groups and Firehose streams hold at most 50 tags
+  # (iam tagListType, logs Tags, firehose TagKeyList). The security groups also get a Name tag.
+  validation {
+    condition = alltrue([
+      for k, v in var.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", k)) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", v)) && !startswith(k, "aws:")
+    ])
+    error_message = "tags may use only letters, digits, spaces and _ . : / = + - @ in keys and values (what IAM, Lambda and CloudWatch Logs accept), and keys may not start with \"aws:\": check ${join(", ", [for k, v in var.tags : jsonencode(k) if !(can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", k)) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", v)) && !startswith(k, "aws:"))])}."
+  }
+  validation {
+    condition     = length(var.tags) <= 50 && (!try(var.vpc_config.create_security_groups, false) || length(merge(var.tags, { Name = "" })) <= 50)
+    error_message = "tags holds ${length(var.tags)} tags; AWS allows at most 50 per resource (49 besides Name with vpc_config.create_security_groups, which tags its security groups with Name)."
   }
 }
 
@@ -232,8 +256,9 @@ variable "metrics_namespace" {
   default     = "CtrEnrichment"
 
   validation {
-    condition     = can(regex("^[0-9A-Za-z.\\-_/#: ]{1,255}$", var.metrics_namespace)) && trimspace(var.metrics_namespace) != "" && !startswith(var.metrics_namespace, "AWS/")
-    error_message = "metrics_namespace must be 1-255 characters of 0-9 A-Z a-z . - _ / # : and space, not blank and not starting with \"AWS/\"."
+    # botocore cloudwatch Namespace: 1-255 characters, pattern "[^:].*" (no leading colon).
+    condition     = can(regex("^[0-9A-Za-z.\\-_/# ][0-9A-Za-z.\\-_/#: ]{0,254}$", var.metrics_namespace)) && trimspace(var.metrics_namespace) != "" && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1-255 characters of 0-9 A-Z a-z . - _ / # : and space, not blank, not starting with \":\" (CloudWatch's Namespace pattern) and not starting with \"AWS/\"."
   }
 }
 
@@ -309,6 +334,14 @@ variable "destination" {
   validation {
     condition     = contains(["opensearch", "elasticsearch"], var.destination)
     error_message = "destination must be \"opensearch\" or \"elasticsearch\"."
+  }
+  # Firehose's Elasticsearch destination is the legacy one, for Elasticsearch domains; the OpenSearch
+  # destination serves OpenSearch and Elasticsearch 7.10 domains alike (Firehose Developer Guide, "Choose
+  # Amazon OpenSearch Service for your destination"). An OpenSearch_* domain through the legacy destination
+  # is not a documented pairing.
+  validation {
+    condition     = var.destination == "opensearch" || !var.create_opensearch_domain || startswith(var.opensearch_engine_version, "Elasticsearch_")
+    error_message = "destination = \"elasticsearch\" is Firehose's legacy destination for Elasticsearch domains; the domain the module creates runs ${var.opensearch_engine_version}. Use destination = \"opensearch\" (it serves Elasticsearch 7.10 domains too)."
   }
 }
 
@@ -493,8 +526,11 @@ variable "opensearch_instance_type" {
   default     = "t3.small.search"
 
   validation {
-    condition     = can(regex("^[a-z0-9]+\\.[a-z0-9]+\\.(search|elasticsearch)$", var.opensearch_instance_type))
-    error_message = "opensearch_instance_type must be an OpenSearch Service instance type such as t3.small.search or r6g.large.search."
+    # aws_opensearch_domain calls the OpenSearch API (2021-01-01), whose instance types all end in ".search"
+    # (botocore opensearch OpenSearchPartitionInstanceType); "*.elasticsearch" names belong to the legacy es
+    # API. The provider does not check the value, so a wrong one would fail at CreateDomain.
+    condition     = can(regex("^[a-z0-9]+\\.[a-z0-9]+\\.search$", var.opensearch_instance_type))
+    error_message = "opensearch_instance_type must be an OpenSearch Service instance type such as t3.small.search or r6g.large.search (\"*.elasticsearch\" names belong to the legacy Elasticsearch API)."
   }
 }
 

@@ -1,0 +1,227 @@
+# Issue 9: inputs the module used to accept and AWS refuses (or would misuse), each refused at plan time by the
+# input the user must change; and, for each rule, the edge AWS still allows, so a check cannot drift narrower
+# than AWS. The sources of each rule are cited next to it in variables.tf.
+
+mock_provider "aws" {
+  source = "./tests/mocks/aws"
+}
+
+mock_provider "archive" {
+  source = "./tests/mocks/archive"
+}
+
+variables {
+  opensearch_allow_public_endpoint = true
+}
+
+# --- Finding 4: the OpenSearch API's instance types end in .search ---------------------------------------------
+
+run "rejects_legacy_elasticsearch_instance_type" {
+  command = plan
+
+  variables {
+    opensearch_instance_type = "r5.large.elasticsearch"
+  }
+
+  expect_failures = [var.opensearch_instance_type]
+}
+
+run "accepts_opensearch_instance_types" {
+  command = plan
+
+  variables {
+    opensearch_instance_type = "or1.medium.search"
+  }
+
+  assert {
+    condition     = aws_opensearch_domain.this[0].cluster_config[0].instance_type == "or1.medium.search"
+    error_message = "An OpenSearch API instance type must reach the domain."
+  }
+}
+
+# --- Finding 5: prefixes AWS reserves in the names made from var.name --------------------------------------------
+
+run "rejects_name_starting_with_sg" {
+  command = plan
+
+  variables {
+    name = "sg-ctr"
+    vpc_config = {
+      subnet_ids             = ["subnet-0123456789abcdef0"]
+      create_security_groups = true
+    }
+  }
+
+  expect_failures = [var.name]
+}
+
+run "rejects_name_starting_with_s3_reserved_prefixes" {
+  command = plan
+
+  variables {
+    name = "xn--ctr"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "rejects_name_starting_with_sthree" {
+  command = plan
+
+  variables {
+    name = "sthree-ctr"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "rejects_name_starting_with_amzn_s3_demo" {
+  command = plan
+
+  variables {
+    name = "amzn-s3-demo-ctr"
+  }
+
+  expect_failures = [var.name]
+}
+
+run "accepts_names_that_only_resemble_reserved_prefixes" {
+  command = plan
+
+  variables {
+    name = "sgx-ctr-xn-sthree"
+  }
+
+  assert {
+    condition     = aws_s3_bucket.backup[0].bucket == "sgx-ctr-xn-sthree-backup-123456789012-us-east-1"
+    error_message = "A name that merely contains the letters of a reserved prefix must plan."
+  }
+}
+
+# --- Finding 13: tags every service of the module accepts --------------------------------------------------------
+
+run "rejects_tag_value_iam_refuses" {
+  command = plan
+
+  variables {
+    tags = { CostCentre = "R&D, Tokyo" }
+  }
+
+  expect_failures = [var.tags]
+}
+
+run "rejects_tag_key_with_aws_prefix" {
+  command = plan
+
+  variables {
+    tags = { "aws:team" = "contact-centre" }
+  }
+
+  expect_failures = [var.tags]
+}
+
+run "rejects_more_than_50_tags" {
+  command = plan
+
+  variables {
+    tags = { for i in range(51) : "Tag${i}" => "v" }
+  }
+
+  expect_failures = [var.tags]
+}
+
+run "rejects_50_tags_when_security_groups_add_a_name" {
+  command = plan
+
+  variables {
+    tags = { for i in range(50) : "Tag${i}" => "v" }
+    vpc_config = {
+      subnet_ids             = ["subnet-0123456789abcdef0"]
+      create_security_groups = true
+    }
+  }
+
+  expect_failures = [var.tags]
+}
+
+run "accepts_every_character_the_strictest_service_allows" {
+  command = plan
+
+  variables {
+    tags = merge(
+      { "契約者 会社名_.:/=+-@" = "株式会社 サンプル_.:/=+-@ 123", Empty = "" },
+      { for i in range(48) : "Tag${i}" => "v" },
+    )
+  }
+
+  assert {
+    condition     = aws_iam_role.lambda.tags["契約者 会社名_.:/=+-@"] == "株式会社 サンプル_.:/=+-@ 123" && length(aws_kinesis_firehose_delivery_stream.this.tags) == 50
+    error_message = "Unicode letters, spaces, digits, _ . : / = + - @, empty values and 50 tags are legal everywhere."
+  }
+}
+
+# --- Finding 14: CloudWatch namespaces may not start with ':' ----------------------------------------------------
+
+run "rejects_namespace_starting_with_colon" {
+  command = plan
+
+  variables {
+    metrics_namespace = ":CtrEnrichment"
+  }
+
+  expect_failures = [var.metrics_namespace]
+}
+
+run "accepts_namespace_with_inner_colon" {
+  command = plan
+
+  variables {
+    metrics_namespace = "Contact:Centre/CTR"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables["METRICS_NAMESPACE"] == "Contact:Centre/CTR"
+    error_message = "A colon after the first character is legal (botocore cloudwatch Namespace \"[^:].*\")."
+  }
+}
+
+# --- Finding 15: the legacy Elasticsearch destination only for Elasticsearch domains -----------------------------
+
+run "rejects_elasticsearch_destination_for_a_created_opensearch_domain" {
+  command = plan
+
+  variables {
+    destination = "elasticsearch"
+  }
+
+  expect_failures = [var.destination]
+}
+
+run "accepts_elasticsearch_destination_for_a_created_elasticsearch_domain" {
+  command = plan
+
+  variables {
+    destination               = "elasticsearch"
+    opensearch_engine_version = "Elasticsearch_7.10"
+  }
+
+  assert {
+    condition     = length(aws_kinesis_firehose_delivery_stream.this.elasticsearch_configuration) == 1
+    error_message = "An Elasticsearch domain the module creates may use the legacy destination."
+  }
+}
+
+run "accepts_elasticsearch_destination_for_an_existing_domain" {
+  command = plan
+
+  variables {
+    destination              = "elasticsearch"
+    create_opensearch_domain = false
+    opensearch_domain_arn    = "arn:aws:es:us-east-1:123456789012:domain/legacy"
+  }
+
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.elasticsearch_configuration[0].domain_arn == "arn:aws:es:us-east-1:123456789012:domain/legacy"
+    error_message = "The module cannot see an existing domain's engine: the legacy destination stays available for it."
+  }
+}
