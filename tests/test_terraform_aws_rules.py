@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 import re
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.test_terraform_contract import checked, copy_module, plan, run_terraform
+from tests.test_terraform_contract import checked, copy_module, plan, planned, run_terraform
 
 pytestmark = pytest.mark.terraform
 
@@ -126,3 +127,106 @@ def test_provider_floor_accepts_every_allowed_runtime(module_copy: Path) -> None
         f'hashicorp/aws "{constraint}" admits {".".join(map(str, floor))}, which rejects {sorted(too_old)} at plan '
         f"(first accepted in {sorted(set(too_old.values()))})"
     )
+
+
+# --- IAM, evaluated: the requests AWS makes with the module's roles must be allowed ---------------------------
+
+CONDITION_MATCHERS = {
+    "StringEquals": lambda value, pattern: value == pattern,
+    "StringLike": fnmatchcase,
+    "ArnLike": fnmatchcase,
+    "ArnEquals": lambda value, pattern: value == pattern,
+}
+
+
+def listed(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def allows(policy: dict[str, Any], action: str, resource: str, context: dict[str, str] | None = None) -> bool:
+    """Whether an identity policy (Allow statements only, as the module writes them) allows one request.
+
+    IAM's rules for what these statements use: an action matches case-insensitively with * and ? wildcards, a
+    resource with * and ? (case-sensitively), and every condition operator must hold, a key missing from the
+    request's context failing it; any one value of a key matching is enough.
+    """
+    context = context or {}
+    for statement in policy["Statement"]:
+        assert statement["Effect"] == "Allow", "this evaluator does not handle Deny statements"
+        if not any(fnmatchcase(action.lower(), a.lower()) for a in listed(statement["Action"])):
+            continue
+        if not any(fnmatchcase(resource, r) for r in listed(statement["Resource"])):
+            continue
+        conditions = statement.get("Condition", {})
+        if all(
+            key in context and any(CONDITION_MATCHERS[operator](context[key], v) for v in listed(values))
+            for operator, keys in conditions.items()
+            for key, values in keys.items()
+        ):
+            return True
+    return False
+
+
+def role_policy(document: dict[str, Any], address: str) -> dict[str, Any]:
+    return json.loads(planned(document, address)["policy"])
+
+
+KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+S3_VIA = f"s3.{REGION}.amazonaws.com"
+
+
+@pytest.mark.parametrize(
+    "bucket_inputs",
+    [{}, {"create_backup_bucket": False, "backup_bucket_arn": "arn:aws:s3:::existing-ctr-backup"}],
+    ids=["created_bucket", "existing_bucket"],
+)
+def test_firehose_can_write_encrypted_backups_with_s3_bucket_keys(
+    module_copy: Path, bucket_inputs: dict[str, Any]
+) -> None:
+    """Finding 1: with S3 Bucket Keys, S3 asks KMS for the bucket's key with the *bucket* ARN as context."""
+    document = plan(
+        module_copy, "bucket-keys", {"opensearch_allow_public_endpoint": True, "kms_key_arn": KEY_ARN, **bucket_inputs}
+    )
+    bucket = bucket_inputs.get("backup_bucket_arn", f"arn:aws:s3:::ctr-enrichment-backup-{ACCOUNT}-{REGION}")
+    if not bucket_inputs:
+        encryption = planned(document, "aws_s3_bucket_server_side_encryption_configuration.backup[0]")
+        assert encryption["rule"][0]["bucket_key_enabled"] is True, "the created bucket uses S3 Bucket Keys"
+    policy = role_policy(document, "aws_iam_role_policy.firehose")
+    contexts = {
+        "bucket key (bucket ARN)": bucket,
+        "no bucket key (object ARN)": f"{bucket}/processing-failed/2026/11/20/01/ctr-enrichment-1-2026-11-20",
+    }
+    for name, arn in contexts.items():
+        context = {"kms:ViaService": S3_VIA, "kms:EncryptionContext:aws:s3:arn": arn}
+        for action in ("kms:GenerateDataKey", "kms:Decrypt"):
+            assert allows(policy, action, KEY_ARN, context), f"{action} with {name} is denied: backups are lost"
+    elsewhere = {"kms:ViaService": S3_VIA, "kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::someone-elses-bucket"}
+    assert not allows(policy, "kms:GenerateDataKey", KEY_ARN, elsewhere), "the key must stay scoped to the bucket"
+    direct = {"kms:EncryptionContext:aws:s3:arn": bucket}
+    assert not allows(policy, "kms:GenerateDataKey", KEY_ARN, direct), "the key must be usable only through S3"
+
+
+def test_firehose_can_create_interfaces_in_a_shared_vpc_subnet(module_copy: Path) -> None:
+    """Finding 8: a subnet shared through AWS RAM carries its owner's account in its ARN."""
+    subnet, group = "subnet-0123456789abcdef0", "sg-0123456789abcdef0"
+    document = plan(
+        module_copy,
+        "shared-vpc",
+        {
+            "opensearch_allow_public_endpoint": False,
+            "vpc_config": {"subnet_ids": [subnet], "security_group_ids": [group]},
+        },
+    )
+    policy = role_policy(document, "aws_iam_role_policy.firehose")
+    owner = "999988887777"  # the VPC owner's account, not this one
+    interface = f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/*"
+    for resource in (
+        interface,
+        f"arn:aws:ec2:{REGION}:{owner}:subnet/{subnet}",
+        f"arn:aws:ec2:{REGION}:{ACCOUNT}:security-group/{group}",
+        f"arn:aws:ec2:{REGION}:{owner}:security-group/{group}",
+    ):
+        assert allows(policy, "ec2:CreateNetworkInterface", resource), f"CreateNetworkInterface denied on {resource}"
+    for action in ("ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"):
+        assert allows(policy, action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/eni-0123456789abcdef0")
+        assert not allows(policy, action, f"arn:aws:ec2:{REGION}:{owner}:network-interface/eni-0123456789abcdef0")
