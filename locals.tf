@@ -79,12 +79,15 @@ locals {
     METRICS_NAMESPACE = var.metrics_namespace
     LOG_LEVEL         = var.log_level
   }
-  # Lambda allows 4 KB for all environment variables together (names and values, in bytes: UTF-8 rule
-  # attributes such as 契約者会社名 count three bytes a character). Byte length from the base64 length.
-  lambda_environment_bytes = sum([
-    for text in flatten([for k, v in local.lambda_environment : [k, v]]) :
-    3 * length(base64encode(text)) / 4 - length(regexall("=", base64encode(text)))
-  ])
+  # Lambda allows 4 KB for all environment variables together, measured on the JSON-serialised Variables
+  # map: its error prints the string it measured, {"NAME":"value",...} with every quote inside a value
+  # escaped as \" (InvalidParameterValueException "...exceeded the 4KB limit. String measured: ...", quoted
+  # in github-aws-runners/terraform-aws-github-runner#3594). ENRICHMENT_RULES is itself JSON, so each of its
+  # quotes costs two bytes. jsonencode writes the same document (it also escapes < > & as \u003c..., which
+  # can only make this count higher than Lambda's); UTF-8 attribute names such as 契約者会社名 count three
+  # bytes a character. Byte length from the base64 length.
+  lambda_environment_json  = jsonencode(local.lambda_environment)
+  lambda_environment_bytes = 3 * length(base64encode(local.lambda_environment_json)) / 4 - length(regexall("=", base64encode(local.lambda_environment_json)))
 
   # The deployable package: every Python module under lambda_src/ (the zip root, so `ctr_enrichment` is a
   # top-level package), without tests. Listing the files with fileset() keeps caches (__pycache__, *.pyc)

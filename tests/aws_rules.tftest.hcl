@@ -225,3 +225,46 @@ run "accepts_elasticsearch_destination_for_an_existing_domain" {
     error_message = "The module cannot see an existing domain's engine: the legacy destination stays available for it."
   }
 }
+
+# --- Finding 2: the 4 KB environment limit, measured as Lambda measures it ---------------------------------------
+# Seventeen rules of three attributes: 3,638 bytes of names and values, but 4,321 bytes as the JSON document
+# Lambda measures (each quote inside ENRICHMENT_RULES escaped). Sixteen: 4,077 bytes, still legal.
+
+run "rejects_environment_lambda_measures_over_4_kb" {
+  command = plan
+
+  variables {
+    lookups = [for i in range(17) : {
+      name       = format("rule%02d", i)
+      source     = format("Attributes.Caller%02d", i)
+      target     = format("Enriched%02d", i)
+      table      = format("customers%02d", i)
+      key        = "number"
+      normalize  = "phone"
+      attributes = { CompanyName = "company_name", Tier = "tier", Account = "account" }
+    }]
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
+
+run "accepts_environment_just_under_4_kb" {
+  command = plan
+
+  variables {
+    lookups = [for i in range(16) : {
+      name       = format("rule%02d", i)
+      source     = format("Attributes.Caller%02d", i)
+      target     = format("Enriched%02d", i)
+      table      = format("customers%02d", i)
+      key        = "number"
+      normalize  = "phone"
+      attributes = { CompanyName = "company_name", Tier = "tier", Account = "account" }
+    }]
+  }
+
+  assert {
+    condition     = local.lambda_environment_bytes == 4077
+    error_message = "Sixteen such rules measure 4,077 bytes as JSON (got ${local.lambda_environment_bytes}): within Lambda's 4 KB."
+  }
+}

@@ -690,7 +690,7 @@ run "environment_size_is_counted_in_bytes" {
   }
 
   assert {
-    condition     = local.lambda_environment_bytes == sum([for k, v in aws_lambda_function.this.environment[0].variables : length(k) + length(v)]) + 2 * (3 + 6)
-    error_message = "Each of the nine three-byte characters must count three bytes towards the 4 KB limit (got ${local.lambda_environment_bytes})."
+    condition     = local.lambda_environment_bytes == length(jsonencode(aws_lambda_function.this.environment[0].variables)) + 2 * (3 + 6)
+    error_message = "The environment must be measured as Lambda measures it, as JSON, and each of the nine three-byte characters must count three bytes (got ${local.lambda_environment_bytes})."
   }
 }
