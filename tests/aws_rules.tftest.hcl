@@ -268,3 +268,27 @@ run "accepts_environment_just_under_4_kb" {
     error_message = "Sixteen such rules measure 4,077 bytes as JSON (got ${local.lambda_environment_bytes}): within Lambda's 4 KB."
   }
 }
+
+# --- Finding 16: document_id_options only when it says something the API does not assume ------------------------
+
+run "no_document_id_options_for_the_default_format" {
+  command = plan
+
+  assert {
+    condition     = length(aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].document_id_options) == 0
+    error_message = "FIREHOSE_DEFAULT is the API's default and the provider reads no block back for it: render none."
+  }
+}
+
+run "document_id_options_for_no_document_id" {
+  command = plan
+
+  variables {
+    document_id_format = "NO_DOCUMENT_ID"
+  }
+
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].document_id_options[0].default_document_id_format == "NO_DOCUMENT_ID"
+    error_message = "NO_DOCUMENT_ID must reach the stream."
+  }
+}
