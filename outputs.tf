@@ -114,6 +114,6 @@ output "opensearch_service_linked_role_arn" {
 }
 
 output "cloudwatch_metric_alarm_arns" {
-  description = "ARNs of the CloudWatch alarms by key (lambda-errors, lambda-throttles, lambda-duration, processing-failed, lookup-errors, delivery-success, data-freshness); empty without create_alarms."
+  description = "ARNs of the CloudWatch alarms by key (lambda-errors, lambda-throttles, lambda-duration, processing-failed, lookup-errors, delivery-success, and data-freshness with destination = \"opensearch\"); empty without create_alarms."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.arn }
 }

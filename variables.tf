@@ -738,7 +738,7 @@ variable "connect_instance_id" {
 ################################################################################
 
 variable "create_alarms" {
-  description = "Controls whether the module creates CloudWatch alarms (function errors, throttles and duration near its timeout; records that failed processing and failed lookups from the function's metrics; delivery success and data freshness of the stream) that notify alarm_sns_topic_arn."
+  description = "Controls whether the module creates CloudWatch alarms (function errors, throttles and duration near its timeout; records that failed processing and failed lookups from the function's metrics; delivery success of the stream, and its data freshness with destination = \"opensearch\", the only destination that publishes it) that notify alarm_sns_topic_arn."
   type        = bool
   default     = false
 }
