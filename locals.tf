@@ -71,6 +71,26 @@ locals {
   ])
   rule_keys_by_table = { for rule in local.enrichment_rules : coalesce(rule.table, "-") => rule.key... }
 
+  # Lookup keys. The function looks a record up by the source value as the rule's `normalize` leaves it
+  # (lookup_key in lambda_src/ctr_enrichment/enrichment.py, normalize_phone in phone.py), so a table key that
+  # this normalisation would change can never be found. For each mode, the keys it leaves unchanged, as an RE2
+  # pattern; this is the one place that says so: a new key format (issue 14: national numbers) adds or widens
+  # an entry here. tests/test_terraform_aws_rules.py feeds the same keys to this and to the Python code.
+  lookup_key_unchanged_by = {
+    # Any value with something besides white space (lookup_key skips blank values; Python's whitespace).
+    none = "[^\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ]"
+    # normalize_phone's canonical form: "+" and ASCII digits, or ASCII digits not starting "00" (it turns a
+    # leading "00" into "+"); no separators, no white space, no full-width digits.
+    phone = "^(?:\\+[0-9]+|0|0?[1-9][0-9]*)$"
+  }
+  lookup_key_max_bytes = 2048 # enrichment.MAX_KEY_BYTES: DynamoDB's limit for a partition key
+  # The `normalize` modes of the rules that read the module's own table (lookup_table_items is checked
+  # against them).
+  lookup_table_rule_modes = distinct([
+    for rule in local.enrichment_rules : rule.normalize
+    if rule.table != null && (rule.table == local.lookup_table_name || endswith(rule.table, ":table/${coalesce(local.lookup_table_name, "-")}"))
+  ])
+
   lambda_environment = {
     ENRICHMENT_RULES  = jsonencode(local.enrichment_rules)
     ON_LOOKUP_ERROR   = var.on_lookup_error

@@ -24,6 +24,8 @@ resource "aws_opensearch_domain" "this" {
     ebs_enabled = true
     volume_size = var.opensearch_ebs_volume_size
     volume_type = var.opensearch_ebs_volume_type
+    iops        = var.opensearch_ebs_iops
+    throughput  = var.opensearch_ebs_throughput
   }
 
   encrypt_at_rest {

@@ -320,7 +320,18 @@ variable "lookup_table_items" {
     condition     = alltrue([for k, item in var.lookup_table_items : length(k) >= 1 && alltrue([for a, v in item : length(a) >= 1])])
     error_message = "lookup_table_items keys (partition key values) and attribute names must be non-empty."
   }
+  # A key is findable when the normalisation of some rule on the table leaves it unchanged (locals.tf,
+  # lookup_key_unchanged_by), and within DynamoDB's 2,048 bytes.
+  validation {
+    condition = alltrue([
+      for k in keys(var.lookup_table_items) :
+      3 * length(base64encode(k)) / 4 - length(regexall("=", base64encode(k))) <= local.lookup_key_max_bytes &&
+      (length(local.lookup_table_rule_modes) == 0 || anytrue([for mode in local.lookup_table_rule_modes : can(regex(local.lookup_key_unchanged_by[mode], k))]))
+    ])
+    error_message = "lookup_table_items key(s) ${join(", ", [for k in keys(var.lookup_table_items) : jsonencode(k) if !(3 * length(base64encode(k)) / 4 - length(regexall("=", base64encode(k))) <= local.lookup_key_max_bytes && (length(local.lookup_table_rule_modes) == 0 || anytrue([for mode in local.lookup_table_rule_modes : can(regex(local.lookup_key_unchanged_by[mode], k))])))])} can never be found: the rules on the module's table (normalize = ${join(", ", [for m in local.lookup_table_rule_modes : jsonencode(m)])}) look each caller up in canonical form, which these keys are not (or they exceed 2,048 bytes). Write phone numbers as the phone rule leaves them: \"+\" and digits only, such as \"+15555550100\"."
+  }
 }
+
 
 ################################################################################
 # Delivery stream
@@ -409,6 +420,16 @@ variable "buffering_size" {
     condition     = floor(var.buffering_size) == var.buffering_size && var.buffering_size >= 1 && var.buffering_size <= 100
     error_message = "buffering_size must be a whole number of MB from 1 to 100."
   }
+  # Firehose turns each full buffer into one _bulk request ("buffers incoming records based on the buffering
+  # configuration ... then generates an OpenSearch Service bulk request", Firehose Developer Guide, "Understand
+  # data delivery"), which adds an action line per document (about 100 bytes, 2-5 % of a CTR). OpenSearch
+  # Service refuses HTTP requests over 10 MiB on T2 and T3 instance types (OpenSearch Service quotas,
+  # "Network quotas"; 413 Request Entity Too Large), so a 10 MB buffer can already overflow: every batch
+  # would go to the backup bucket instead. For a domain the module creates, keep the buffer at 9 MB or less.
+  validation {
+    condition     = var.buffering_size <= 9 || !var.create_opensearch_domain || length(regexall("^t[23]\\.", var.opensearch_instance_type)) == 0
+    error_message = "buffering_size = ${var.buffering_size} MB: Firehose sends each buffer as one _bulk request, and ${var.opensearch_instance_type} accepts HTTP requests of at most 10 MiB, action lines included. Use buffering_size = 9 or less, or a larger instance type (100 MiB requests)."
+  }
 }
 
 variable "retry_duration" {
@@ -496,6 +517,13 @@ variable "opensearch_domain_arn" {
     condition     = var.opensearch_domain_arn == null ? true : can(regex("^arn:aws[a-z-]*:es:[a-z0-9-]+:[0-9]{12}:domain/[a-z][a-z0-9-]{2,27}$", var.opensearch_domain_arn))
     error_message = "opensearch_domain_arn must be a domain ARN such as arn:aws:es:us-east-1:123456789012:domain/ctr, or null."
   }
+  # The stream, its role and the domain's access policy are built for a domain in the provider's Region and
+  # account; a domain elsewhere would plan and then fail to deliver. (A cross-account mode would relax the
+  # account half of this check.)
+  validation {
+    condition     = !can(regex("^arn:[^:]+:es:[^:]+:[0-9]{12}:", var.opensearch_domain_arn)) || try(split(":", var.opensearch_domain_arn)[3] == local.region && split(":", var.opensearch_domain_arn)[4] == local.account_id, false)
+    error_message = "opensearch_domain_arn ${coalesce(var.opensearch_domain_arn, "-")} is in Region ${try(split(":", var.opensearch_domain_arn)[3], "-")}, account ${try(split(":", var.opensearch_domain_arn)[4], "-")}, but the AWS provider deploys the stream to Region ${local.region}, account ${local.account_id}: use a domain in that Region and account, or configure the provider for the domain's."
+  }
 }
 
 variable "opensearch_domain_endpoint" {
@@ -575,6 +603,49 @@ variable "opensearch_ebs_volume_type" {
   validation {
     condition     = contains(["gp3", "gp2", "io1"], var.opensearch_ebs_volume_type)
     error_message = "opensearch_ebs_volume_type must be \"gp3\", \"gp2\" or \"io1\"."
+  }
+}
+
+# IOPS and throughput of the data nodes' EBS volumes (botocore opensearch EBSOptions.Iops: "Applicable only for
+# the gp3 and provisioned IOPS EBS volume types"; Throughput: "only for the gp3 volume type"). The ranges:
+# gp3 from its 3,000 IOPS / 125 MiB/s baseline up to 16,000 IOPS / 1,000 MiB/s, raised by as much again for
+# every full 3 TiB of volume (OpenSearch Service, "EBS volume size quotas"; gp3 update of July 2023), at
+# most 0.25 MiB/s per provisioned IOPS (EC2 User Guide, gp3 volumes); io1 from 100 to 16,000 IOPS and at most
+# 50 IOPS per GiB (EC2 User Guide, Provisioned IOPS SSD volumes; OpenSearch caps io1 at 16,000). AWS checks the
+# instance type's own limits (DescribeInstanceTypeLimits) when it creates the domain.
+variable "opensearch_ebs_iops" {
+  description = "Baseline IOPS of each data node's EBS volume. Required with opensearch_ebs_volume_type = \"io1\" (100-16,000, at most 50 per GiB of opensearch_ebs_volume_size); optional with gp3 (3,000-16,000, plus 16,000 for every full 3 TiB; null keeps the 3,000 baseline); not allowed with gp2."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.opensearch_ebs_iops != null || var.opensearch_ebs_volume_type != "io1"
+    error_message = "opensearch_ebs_volume_type = \"io1\" (provisioned IOPS) needs opensearch_ebs_iops: 100-16,000 and at most 50 per GiB of volume (${50 * var.opensearch_ebs_volume_size} for ${var.opensearch_ebs_volume_size} GiB). Or use gp3, which includes 3,000 IOPS."
+  }
+  validation {
+    condition = var.opensearch_ebs_iops == null ? true : floor(var.opensearch_ebs_iops) == var.opensearch_ebs_iops && (
+      var.opensearch_ebs_volume_type == "io1" ? var.opensearch_ebs_iops >= 100 && var.opensearch_ebs_iops <= min(16000, 50 * var.opensearch_ebs_volume_size) :
+      var.opensearch_ebs_volume_type == "gp3" ? var.opensearch_ebs_iops >= 3000 && var.opensearch_ebs_iops <= 16000 * (1 + floor(var.opensearch_ebs_volume_size / 3072)) :
+      false
+    )
+    error_message = "opensearch_ebs_iops (${coalesce(var.opensearch_ebs_iops, 0)}) does not fit opensearch_ebs_volume_type = \"${var.opensearch_ebs_volume_type}\": io1 takes 100-16,000 IOPS and at most 50 per GiB; gp3 takes 3,000-16,000 (plus 16,000 for every full 3 TiB of volume); gp2 takes none (leave it null)."
+  }
+}
+
+variable "opensearch_ebs_throughput" {
+  description = "Throughput in MiB/s of each data node's gp3 EBS volume: 125-1,000 (plus 1,000 for every full 3 TiB), at most 0.25 MiB/s per IOPS (opensearch_ebs_iops, 3,000 when null). null keeps the 125 MiB/s baseline. gp3 only."
+  type        = number
+  default     = null
+
+  validation {
+    condition = var.opensearch_ebs_throughput == null ? true : (
+      var.opensearch_ebs_volume_type == "gp3" &&
+      floor(var.opensearch_ebs_throughput) == var.opensearch_ebs_throughput &&
+      var.opensearch_ebs_throughput >= 125 &&
+      var.opensearch_ebs_throughput <= 1000 * (1 + floor(var.opensearch_ebs_volume_size / 3072)) &&
+      var.opensearch_ebs_throughput <= 0.25 * coalesce(var.opensearch_ebs_iops, 3000)
+    )
+    error_message = "opensearch_ebs_throughput (${coalesce(var.opensearch_ebs_throughput, 0)} MiB/s) needs opensearch_ebs_volume_type = \"gp3\" and 125-1,000 MiB/s (plus 1,000 for every full 3 TiB), at most 0.25 MiB/s per IOPS: ${floor(0.25 * coalesce(var.opensearch_ebs_iops, 3000))} MiB/s with ${coalesce(var.opensearch_ebs_iops, 3000)} IOPS."
   }
 }
 

@@ -292,3 +292,200 @@ run "document_id_options_for_no_document_id" {
     error_message = "NO_DOCUMENT_ID must reach the stream."
   }
 }
+
+# --- Finding 10: provisioned IOPS and gp3 throughput ---------------------------------------------------------------
+
+run "rejects_io1_without_iops" {
+  command = plan
+
+  variables {
+    opensearch_ebs_volume_type = "io1"
+    opensearch_ebs_volume_size = 100
+  }
+
+  expect_failures = [var.opensearch_ebs_iops]
+}
+
+run "rejects_io1_iops_over_50_per_gib" {
+  command = plan
+
+  variables {
+    opensearch_ebs_volume_type = "io1"
+    opensearch_ebs_volume_size = 10
+    opensearch_ebs_iops        = 1000
+  }
+
+  expect_failures = [var.opensearch_ebs_iops]
+}
+
+run "rejects_iops_for_gp2" {
+  command = plan
+
+  variables {
+    opensearch_ebs_volume_type = "gp2"
+    opensearch_ebs_iops        = 3000
+  }
+
+  expect_failures = [var.opensearch_ebs_iops]
+}
+
+run "rejects_gp3_throughput_over_a_quarter_of_the_iops" {
+  command = plan
+
+  variables {
+    opensearch_ebs_throughput = 1000
+  }
+
+  expect_failures = [var.opensearch_ebs_throughput]
+}
+
+run "rejects_throughput_for_io1" {
+  command = plan
+
+  variables {
+    opensearch_ebs_volume_type = "io1"
+    opensearch_ebs_volume_size = 100
+    opensearch_ebs_iops        = 5000
+    opensearch_ebs_throughput  = 250
+  }
+
+  expect_failures = [var.opensearch_ebs_throughput]
+}
+
+run "accepts_io1_with_iops" {
+  command = plan
+
+  variables {
+    opensearch_ebs_volume_type = "io1"
+    opensearch_ebs_volume_size = 320
+    opensearch_ebs_iops        = 16000
+  }
+
+  assert {
+    condition     = aws_opensearch_domain.this[0].ebs_options[0].volume_type == "io1" && aws_opensearch_domain.this[0].ebs_options[0].iops == 16000
+    error_message = "The provisioned IOPS must reach the domain."
+  }
+}
+
+run "accepts_gp3_at_its_limits" {
+  command = plan
+
+  variables {
+    opensearch_ebs_volume_size = 100
+    opensearch_ebs_iops        = 16000
+    opensearch_ebs_throughput  = 1000
+  }
+
+  assert {
+    condition     = aws_opensearch_domain.this[0].ebs_options[0].iops == 16000 && aws_opensearch_domain.this[0].ebs_options[0].throughput == 1000
+    error_message = "gp3 IOPS and throughput must reach the domain."
+  }
+}
+
+# --- Finding 11: one _bulk request per buffer, 10 MiB requests on T2/T3 ------------------------------------------
+
+run "rejects_10_mb_buffer_for_a_t3_domain" {
+  command = plan
+
+  variables {
+    buffering_size = 10
+  }
+
+  expect_failures = [var.buffering_size]
+}
+
+run "accepts_9_mb_buffer_for_a_t3_domain" {
+  command = plan
+
+  variables {
+    buffering_size = 9
+  }
+
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].buffering_size == 9
+    error_message = "9 MB, action lines included, stays under a T3 domain's 10 MiB request limit."
+  }
+}
+
+run "accepts_100_mb_buffer_for_a_larger_instance_type" {
+  command = plan
+
+  variables {
+    buffering_size           = 100
+    opensearch_instance_type = "r6g.large.search"
+  }
+
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].buffering_size == 100
+    error_message = "Instance types with 100 MiB requests take Firehose's full buffer range."
+  }
+}
+
+# --- Finding 17: mistakes that used to plan cleanly ----------------------------------------------------------------
+
+run "rejects_existing_domain_in_another_region" {
+  command = plan
+
+  variables {
+    create_opensearch_domain = false
+    opensearch_domain_arn    = "arn:aws:es:eu-west-1:123456789012:domain/contact-centre"
+  }
+
+  expect_failures = [var.opensearch_domain_arn]
+}
+
+run "rejects_existing_domain_in_another_account" {
+  command = plan
+
+  variables {
+    create_opensearch_domain = false
+    opensearch_domain_arn    = "arn:aws:es:us-east-1:210987654321:domain/contact-centre"
+  }
+
+  expect_failures = [var.opensearch_domain_arn]
+}
+
+run "accepts_existing_domain_in_the_provider_region_and_account" {
+  command = plan
+
+  variables {
+    create_opensearch_domain = false
+    opensearch_domain_arn    = "arn:aws:es:us-east-1:123456789012:domain/contact-centre"
+  }
+
+  assert {
+    condition     = aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].domain_arn == "arn:aws:es:us-east-1:123456789012:domain/contact-centre"
+    error_message = "A domain in the provider's Region and account must plan."
+  }
+}
+
+run "rejects_seed_key_the_phone_rule_never_looks_up" {
+  command = plan
+
+  variables {
+    lookup_table_items = { "+1 555-555-0100" = { name = "Jane Doe" } }
+  }
+
+  expect_failures = [var.lookup_table_items]
+}
+
+run "accepts_seed_keys_a_rule_on_the_table_leaves_unchanged" {
+  command = plan
+
+  variables {
+    lookups = [
+      { name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone" },
+      { name = "account", source = "Attributes.AccountName", target = "Account" },
+    ]
+    lookup_table_items = {
+      "+15555550100"   = { name = "Jane Doe" }
+      "0312345678"     = { name = "National number, as the phone rule leaves it" }
+      "Acme Trading K" = { name = "Found by the rule without normalisation" }
+    }
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table_item.seed) == 3
+    error_message = "Keys that a rule on the table looks up unchanged must be seeded."
+  }
+}

@@ -320,6 +320,7 @@ run "delivery_settings" {
     index_rotation_period     = "OneWeek"
     buffering_interval        = 0
     buffering_size            = 100
+    opensearch_instance_type  = "r6g.large.search" # 100 MiB HTTP requests: room for a 100 MB buffer
     retry_duration            = 7200
     s3_backup_mode            = "AllDocuments"
     document_id_format        = "NO_DOCUMENT_ID"

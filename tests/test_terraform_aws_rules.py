@@ -230,3 +230,75 @@ def test_firehose_can_create_interfaces_in_a_shared_vpc_subnet(module_copy: Path
     for action in ("ec2:CreateNetworkInterfacePermission", "ec2:DeleteNetworkInterface"):
         assert allows(policy, action, f"arn:aws:ec2:{REGION}:{ACCOUNT}:network-interface/eni-0123456789abcdef0")
         assert not allows(policy, action, f"arn:aws:ec2:{REGION}:{owner}:network-interface/eni-0123456789abcdef0")
+
+
+# --- Finding 17: seeded keys a rule can find, on both sides of the contract ------------------------------------
+
+# Keys as people write them into lookup_table_items. Terraform (locals.tf lookup_key_unchanged_by) and the
+# function's own lookup_key must agree on each: findable exactly when the rule's normalisation leaves it unchanged.
+SEED_KEYS = [
+    "+15555550100",
+    "+1 555-555-0100",
+    "+81 3-1234-5678",
+    "+81(3)1234-5678",
+    "+81.3.1234.5678",
+    "15555550100",
+    "0312345678",
+    "0",
+    "00",
+    "001",
+    "0015555550100",
+    "+0012",
+    "+",
+    "++15555550100",
+    "1+1",
+    "\uff0b\uff18\uff11\uff13",  # full-width +813
+    "\u0663\u0664",  # Arabic-Indic digits
+    "+\u0663",
+    " +15555550100",
+    "+15555550100 ",
+    "\t15555550100",
+    "tel:+15555550100",
+    "+15555550100;ext=2",
+    "Acme Corp",
+    "  Acme  ",
+    "\u3000",
+    " ",
+    "契約者",
+    "9" * 2048,
+    "9" * 2049,
+    "+" + "9" * 2047,
+    "契" * 683,  # 2,049 bytes
+]
+
+
+def test_seed_keys_terraform_refuses_are_exactly_those_the_function_cannot_find(module_copy: Path) -> None:
+    from ctr_enrichment.config import Rule
+    from ctr_enrichment.enrichment import lookup_key
+
+    modes = ("phone", "none")
+    found = verdicts(
+        module_copy,
+        "seed-keys",
+        {
+            f"normalize_{mode}": {
+                "lookups": [
+                    {"name": "customer", "source": "CustomerEndpoint.Address", "target": "Customer", "normalize": mode}
+                ],
+                "lookup_table_items": {key: {"name": "x"} for key in SEED_KEYS},
+            }
+            for mode in modes
+        },
+    )
+    refused = {}
+    for mode in modes:
+        (message,) = [error for error in found[f"normalize_{mode}"] if "can never be found" in error]
+        refused[mode] = json.loads(
+            "[" + message.split("lookup_table_items key(s) ", 1)[1].split(" can never be found")[0] + "]"
+        )
+        rule = Rule("customer", ("CustomerEndpoint", "Address"), "t", "number", None, ("Customer",), mode)
+        unfindable = [key for key in SEED_KEYS if lookup_key(rule, {"CustomerEndpoint": {"Address": key}}) != key]
+        assert sorted(refused[mode]) == sorted(unfindable), f"normalize = {mode}"
+        assert 0 < len(unfindable) < len(SEED_KEYS), f"normalize = {mode}: the keys must exercise both outcomes"
+    assert "+1 555-555-0100" in refused["phone"] and "+15555550100" not in refused["phone"]
+    assert "+1 555-555-0100" not in refused["none"]
