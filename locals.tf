@@ -12,8 +12,8 @@ locals {
 
   # Names: `var.name` drives every one of them.
   function_name             = var.name
-  lambda_role_name          = "${var.name}-lambda"
-  firehose_role_name        = "${var.name}-firehose"
+  lambda_role_name          = coalesce(var.lambda_role_name, "${var.name}-lambda-${local.region}")
+  firehose_role_name        = coalesce(var.firehose_role_name, "${var.name}-firehose-${local.region}")
   delivery_stream_name      = var.name
   domain_name               = var.name
   lookup_table_name         = var.create_lookup_table ? "${var.name}-lookup" : var.lookup_table_name

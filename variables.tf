@@ -59,6 +59,37 @@ variable "kms_key_arn" {
   }
 }
 
+# IAM role names are global to the account, so the defaults carry the Region: the same `name` in two Regions
+# no longer collides. Set a name to keep an existing role's name (or follow your naming rules).
+variable "lambda_role_name" {
+  description = "Name of the enrichment function's IAM execution role. null: \"<name>-lambda-<region>\" (IAM role names are account-wide; the Region keeps two deployments of the same name apart)."
+  type        = string
+  default     = null
+
+  validation {
+    # botocore iam roleNameType: 1-64 characters of [\w+=,.@-].
+    condition     = var.lambda_role_name == null ? true : can(regex("^[\\w+=,.@-]{1,64}$", var.lambda_role_name))
+    error_message = "lambda_role_name must be 1-64 characters of letters, digits and + = , . @ _ - (IAM role names), or null."
+  }
+}
+
+variable "firehose_role_name" {
+  description = "Name of the Firehose delivery stream's IAM role. null: \"<name>-firehose-<region>\" (IAM role names are account-wide; the Region keeps two deployments of the same name apart)."
+  type        = string
+  default     = null
+
+  validation {
+    # botocore iam roleNameType: 1-64 characters of [\w+=,.@-].
+    condition     = var.firehose_role_name == null ? true : can(regex("^[\\w+=,.@-]{1,64}$", var.firehose_role_name))
+    error_message = "firehose_role_name must be 1-64 characters of letters, digits and + = , . @ _ - (IAM role names), or null."
+  }
+  validation {
+    # IAM role names are unique per account, case-insensitively (IAM User Guide, "IAM identifiers").
+    condition     = lower(coalesce(var.firehose_role_name, "${var.name}-firehose-${local.region}")) != lower(coalesce(var.lambda_role_name, "${var.name}-lambda-${local.region}"))
+    error_message = "firehose_role_name and lambda_role_name would both name the role \"${coalesce(var.firehose_role_name, "-")}\": IAM role names are unique per account (case-insensitively). Give the two roles different names."
+  }
+}
+
 variable "iam_role_permissions_boundary_arn" {
   description = "ARN of a managed policy set as the permissions boundary of both IAM roles the module creates, or null for none."
   type        = string

@@ -489,3 +489,70 @@ run "accepts_seed_keys_a_rule_on_the_table_leaves_unchanged" {
     error_message = "Keys that a rule on the table looks up unchanged must be seeded."
   }
 }
+
+# --- Finding 18: IAM role names are account-wide ------------------------------------------------------------------
+
+run "role_names_in_one_region" {
+  command = plan
+
+  assert {
+    condition     = [aws_iam_role.lambda.name, aws_iam_role.firehose.name] == ["ctr-enrichment-lambda-us-east-1", "ctr-enrichment-firehose-us-east-1"]
+    error_message = "The default role names must carry the Region."
+  }
+}
+
+run "the_same_name_in_another_region_gets_other_role_names" {
+  command = plan
+
+  override_data {
+    target = data.aws_region.current
+    values = {
+      region = "ap-northeast-1"
+      name   = "ap-northeast-1"
+    }
+  }
+
+  assert {
+    condition     = [aws_iam_role.lambda.name, aws_iam_role.firehose.name] == ["ctr-enrichment-lambda-ap-northeast-1", "ctr-enrichment-firehose-ap-northeast-1"]
+    error_message = "A second deployment of the same name in another Region must not collide with the first one's roles (IAM names are account-wide)."
+  }
+  assert {
+    condition     = local.firehose_role_arn == "arn:aws:iam::123456789012:role/ctr-enrichment-firehose-ap-northeast-1"
+    error_message = "The ARN the policies name (the domain's access policy admits it) must follow the role's name."
+  }
+}
+
+run "accepts_explicit_role_names" {
+  command = plan
+
+  variables {
+    lambda_role_name   = "ctr-enrichment-lambda"
+    firehose_role_name = "ctr-enrichment-firehose"
+  }
+
+  assert {
+    condition     = [aws_iam_role.lambda.name, aws_iam_role.firehose.name] == ["ctr-enrichment-lambda", "ctr-enrichment-firehose"]
+    error_message = "Explicit role names (for example the names of an earlier release) must be used as given."
+  }
+}
+
+run "rejects_one_name_for_both_roles" {
+  command = plan
+
+  variables {
+    lambda_role_name   = "ctr-roles"
+    firehose_role_name = "CTR-Roles"
+  }
+
+  expect_failures = [var.firehose_role_name]
+}
+
+run "rejects_role_name_iam_refuses" {
+  command = plan
+
+  variables {
+    lambda_role_name = "ctr/lambda"
+  }
+
+  expect_failures = [var.lambda_role_name]
+}

@@ -53,7 +53,7 @@ override_resource {
   override_during = plan
   values = {
     id  = "overridden-lambda-role-id"
-    arn = "arn:aws:iam::111122223333:role/ctr-enrichment-lambda"
+    arn = "arn:aws:iam::111122223333:role/ctr-enrichment-lambda-us-east-1"
   }
 }
 
@@ -62,7 +62,7 @@ override_resource {
   override_during = plan
   values = {
     id  = "overridden-firehose-role-id"
-    arn = "arn:aws:iam::111122223333:role/ctr-enrichment-firehose"
+    arn = "arn:aws:iam::111122223333:role/ctr-enrichment-firehose-us-east-1"
   }
 }
 
@@ -333,7 +333,7 @@ run "domain_access_policy_admits_only_firehose_by_default" {
       effect    = "Allow"
       actions   = toset(["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"])
       resources = toset(["arn:aws:es:us-east-1:111122223333:domain/ctr-enrichment/*"])
-      principal = { AWS = "arn:aws:iam::111122223333:role/ctr-enrichment-firehose" }
+      principal = { AWS = "arn:aws:iam::111122223333:role/ctr-enrichment-firehose-us-east-1" }
     }]
     error_message = "Without dashboards inputs the domain must admit the Firehose role only: ${data.aws_iam_policy_document.opensearch_access[0].json}"
   }
