@@ -702,6 +702,12 @@ variable "opensearch_master_user_arn" {
   }
 }
 
+variable "opensearch_prevent_destroy_enabled" {
+  description = "Controls whether Terraform refuses every plan that would destroy or replace the domain the module creates (and every CTR indexed in it): `terraform destroy`, create_opensearch_domain = false, and changes AWS can only make by replacing the domain, such as kms_key_arn, vpc_config or removing opensearch_master_user_arn. Recommended for production. Turning it off again takes a `terraform state rm` (see \"Upgrade and replacement notes\" in the README)."
+  type        = bool
+  default     = false
+}
+
 variable "opensearch_log_publishing_enabled" {
   description = "Controls whether the domain the module creates publishes its application (error) logs to a CloudWatch log group. Uses one CloudWatch Logs resource policy (10 per account and Region)."
   type        = bool

@@ -556,3 +556,42 @@ run "rejects_role_name_iam_refuses" {
 
   expect_failures = [var.lambda_role_name]
 }
+
+# --- Finding 12: a supported way to protect the domain (behaviour: tests/test_terraform_aws_rules.py) ---------
+
+run "domain_protection_is_opt_in" {
+  command = plan
+
+  assert {
+    condition     = length(terraform_data.opensearch_domain_protection) == 0
+    error_message = "Without opensearch_prevent_destroy_enabled nothing guards the domain (terraform destroy works as usual)."
+  }
+}
+
+run "domain_protection_guards_the_created_domain" {
+  command = plan
+
+  variables {
+    opensearch_prevent_destroy_enabled = true
+  }
+
+  assert {
+    condition     = length(terraform_data.opensearch_domain_protection) == 1 && terraform_data.opensearch_domain_protection[0].input == aws_opensearch_domain.this[0].domain_name
+    error_message = "opensearch_prevent_destroy_enabled must put the guard on the domain the module creates."
+  }
+}
+
+run "domain_protection_has_nothing_to_guard_for_an_existing_domain" {
+  command = plan
+
+  variables {
+    opensearch_prevent_destroy_enabled = true
+    create_opensearch_domain           = false
+    opensearch_domain_arn              = "arn:aws:es:us-east-1:123456789012:domain/contact-centre"
+  }
+
+  assert {
+    condition     = length(terraform_data.opensearch_domain_protection) == 0
+    error_message = "The module never destroys a domain it did not create."
+  }
+}

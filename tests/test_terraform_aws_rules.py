@@ -302,3 +302,41 @@ def test_seed_keys_terraform_refuses_are_exactly_those_the_function_cannot_find(
         assert 0 < len(unfindable) < len(SEED_KEYS), f"normalize = {mode}: the keys must exercise both outcomes"
     assert "+1 555-555-0100" in refused["phone"] and "+15555550100" not in refused["phone"]
     assert "+1 555-555-0100" not in refused["none"]
+
+
+# --- Finding 12: the protected domain survives a plan that would replace or destroy it ---------------------------
+
+
+def terraform_with_inputs(workdir: Path, inputs: dict[str, Any], *args: str) -> Any:
+    (workdir / "protection.tfvars.json").write_text(json.dumps(inputs), encoding="utf-8")
+    return run_terraform(workdir, *args, "-input=false", "-no-color", "-var-file=protection.tfvars.json")
+
+
+def test_domain_protection_refuses_replacing_or_destroying_the_domain(tmp_path: Path) -> None:
+    workdir = copy_module(tmp_path / "module")
+    checked(run_terraform(workdir, "init", "-backend=false", "-input=false", "-no-color"))
+    protected = {"opensearch_allow_public_endpoint": True, "opensearch_prevent_destroy_enabled": True}
+    checked(terraform_with_inputs(workdir, protected, "apply", "-auto-approve"))
+
+    # The offline provider does not model ForceNew, so -replace stands in for a change that replaces the domain
+    # (kms_key_arn, vpc_config, removing opensearch_master_user_arn: README "Upgrade and replacement notes").
+    for attempt in (("plan", "-replace=aws_opensearch_domain.this[0]"), ("plan", "-destroy")):
+        result = terraform_with_inputs(workdir, protected, *attempt)
+        assert result.returncode != 0, f"terraform {' '.join(attempt)} must be refused while the domain is protected"
+        assert "Instance cannot be destroyed" in result.stderr, result.stderr
+    # Dropping the domain through create_opensearch_domain = false is refused too.
+    dropped = {
+        **protected,
+        "create_opensearch_domain": False,
+        "opensearch_domain_arn": f"arn:aws:es:{REGION}:{ACCOUNT}:domain/other",
+    }
+    result = terraform_with_inputs(workdir, dropped, "plan")
+    assert result.returncode != 0 and "Instance cannot be destroyed" in result.stderr, result.stderr
+    # Changes AWS makes in place still plan.
+    checked(terraform_with_inputs(workdir, {**protected, "opensearch_instance_count": 2}, "plan"))
+
+    # The documented way out: forget the guard, then turn protection off.
+    checked(run_terraform(workdir, "state", "rm", "terraform_data.opensearch_domain_protection[0]"))
+    unprotected = {**protected, "opensearch_prevent_destroy_enabled": False}
+    checked(terraform_with_inputs(workdir, unprotected, "plan", "-replace=aws_opensearch_domain.this[0]"))
+    checked(terraform_with_inputs(workdir, unprotected, "plan", "-destroy"))
