@@ -340,3 +340,46 @@ def test_domain_protection_refuses_replacing_or_destroying_the_domain(tmp_path: 
     unprotected = {**protected, "opensearch_prevent_destroy_enabled": False}
     checked(terraform_with_inputs(workdir, unprotected, "plan", "-replace=aws_opensearch_domain.this[0]"))
     checked(terraform_with_inputs(workdir, unprotected, "plan", "-destroy"))
+
+
+# --- Finding 20: the key-policy statement Amazon Connect needs on a customer managed key ----------------------
+
+
+def principal_matches(statement: dict[str, Any], principal_arn: str, account: str) -> bool:
+    """Whether a key-policy statement's principal and conditions admit a role (the condition operators it uses)."""
+    principals = listed(statement["Principal"]["AWS"])
+    if "*" not in principals and principal_arn not in principals:
+        return False
+    context = {"aws:PrincipalArn": principal_arn, "aws:PrincipalAccount": account}
+    return all(
+        key in context and any(CONDITION_MATCHERS[operator](context[key], v) for v in listed(values))
+        for operator, keys in statement.get("Condition", {}).items()
+        for key, values in keys.items()
+    )
+
+
+def test_connect_key_policy_output_is_a_valid_policy_for_connects_service_linked_role(module_copy: Path) -> None:
+    document = plan(module_copy, "connect-key", {"opensearch_allow_public_endpoint": True, "kms_key_arn": KEY_ARN})
+    text = document["planned_values"]["outputs"]["connect_kms_key_policy_json"]["value"]
+    # botocore kms PolicyType: 1-131,072 characters of tab, LF, CR and U+0020-U+00FF.
+    assert 1 <= len(text) <= 131072 and re.fullmatch(r"[\t\n\r\x20-\xff]+", text)
+    policy = json.loads(text)
+    assert policy["Version"] == "2012-10-17"
+    (statement,) = policy["Statement"]
+    assert statement["Effect"] == "Allow" and statement["Resource"] == "*"
+    assert set(listed(statement["Action"])) == {"kms:GenerateDataKey", "kms:Decrypt"}
+    assert set(statement["Condition"]) <= set(CONDITION_MATCHERS)
+
+    role_path = "role/aws-service-role/connect.amazonaws.com/"
+    connect_role = f"arn:aws:iam::{ACCOUNT}:{role_path}AWSServiceRoleForAmazonConnect_JDLG4PwFzTbrsZpNJKVP"
+    assert principal_matches(statement, connect_role, ACCOUNT), "Amazon Connect's service-linked role is not admitted"
+    for other in (
+        f"arn:aws:iam::{ACCOUNT}:{role_path}AWSServiceRoleForAmazonConnectSynchronization_abc",
+        f"arn:aws:iam::{ACCOUNT}:role/ctr-enrichment-lambda-us-east-1",
+        f"arn:aws:iam::210987654321:{role_path}AWSServiceRoleForAmazonConnect_JDLG4PwFzTbrsZpNJKVP",
+    ):
+        account = other.split(":")[4]
+        assert not principal_matches(statement, other, account), f"{other} must not be admitted"
+
+    without_key = plan(module_copy, "connect-no-key", {"opensearch_allow_public_endpoint": True})
+    assert without_key["planned_values"]["outputs"]["connect_kms_key_policy_json"].get("value") is None
