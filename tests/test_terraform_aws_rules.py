@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_terraform_contract import checked, copy_module, plan, planned, run_terraform
+from tests.test_terraform_contract import REPO, checked, copy_module, plan, planned, run_terraform
 
 pytestmark = pytest.mark.terraform
 
@@ -383,3 +383,52 @@ def test_connect_key_policy_output_is_a_valid_policy_for_connects_service_linked
 
     without_key = plan(module_copy, "connect-no-key", {"opensearch_allow_public_endpoint": True})
     assert without_key["planned_values"]["outputs"]["connect_kms_key_policy_json"].get("value") is None
+
+
+# --- Finding 6: the documented import of an existing Amazon Connect association -----------------------------------
+
+
+def readme_import_block() -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Amazon Connect wiring", 1)[1].split("\n### ", 1)[0]
+    blocks = [
+        block for block in re.findall(r"```hcl\n(.*?)```", section, re.S) if block.lstrip().startswith("import {")
+    ]
+    assert len(blocks) == 1, "README 'Amazon Connect wiring' must document one `import` block for the association"
+    return blocks[0]
+
+
+def test_documented_import_block_imports_the_modules_association(tmp_path: Path) -> None:
+    block = readme_import_block()
+    import_id = re.search(r'id\s*=\s*"([^"]+)"', block)
+    assert import_id, block
+    # The provider's importer (ImportStatePassthrough) and InstanceStorageConfigParseId:
+    # strings.SplitN(id, ":", 3) into instanceId, associationId, resourceType, none empty.
+    instance_id, association_id, resource_type = [*import_id.group(1).split(":", 2), "", ""][:3]
+    assert instance_id and association_id and resource_type, (
+        f"{import_id.group(1)} is not instanceId:associationId:type"
+    )
+
+    root = tmp_path / "root"
+    copy_module(root / "module")
+    (root / "main.tf").write_text(
+        f"""module "ctr_enrichment" {{
+  source                           = "./module"
+  opensearch_allow_public_endpoint = true
+  connect_instance_id              = "{instance_id}"
+}}
+
+{block}""",
+        encoding="utf-8",
+    )
+    checked(run_terraform(root, "init", "-backend=false", "-input=false", "-no-color"))
+    checked(run_terraform(root, "plan", "-input=false", "-no-color", "-out=import.tfplan"))
+    document = json.loads(checked(run_terraform(root, "show", "-json", "import.tfplan")))
+    (change,) = [
+        c for c in document["resource_changes"] if c["address"].endswith("aws_connect_instance_storage_config.ctr[0]")
+    ]
+    assert change["address"] == "module.ctr_enrichment.aws_connect_instance_storage_config.ctr[0]"
+    assert change["change"].get("importing", {}).get("id") == import_id.group(1), "the plan must import, not create"
+    assert "create" not in change["change"]["actions"]
+    after = change["change"]["after"]
+    assert (after["instance_id"], after["resource_type"]) == (instance_id, resource_type)
