@@ -22,6 +22,13 @@ data "archive_file" "lambda_plan" {
   }
 }
 
+# The hash the plan deploys, as a resource: whenever it changes, even with the same sources (for example a
+# hashicorp/archive upgrade that compresses differently), the package below is built again during the apply
+# that deploys it, also in a checkout that never had builds/.
+resource "terraform_data" "lambda_package_hash" {
+  input = data.archive_file.lambda_plan.output_base64sha256
+}
+
 resource "archive_file" "lambda" {
   type             = "zip"
   output_path      = "${path.root}/builds/${var.name}-lambda.zip"
@@ -36,6 +43,8 @@ resource "archive_file" "lambda" {
   }
 
   lifecycle {
+    replace_triggered_by = [terraform_data.lambda_package_hash]
+
     postcondition {
       condition     = self.output_base64sha256 == data.archive_file.lambda_plan.output_base64sha256
       error_message = "The package built during apply (${self.output_base64sha256}) is not the one the plan hashed (${data.archive_file.lambda_plan.output_base64sha256}): apply the plan with the same lambda_src/ and the same hashicorp/archive version it was made with."

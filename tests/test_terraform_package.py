@@ -38,14 +38,8 @@ def show(workdir: Path) -> dict[str, Any]:
     return json.loads(checked(run_terraform(workdir, "show", "-json", "tfplan")))
 
 
-def test_a_saved_plan_applies_in_a_fresh_checkout(tmp_path: Path) -> None:
-    """plan -out in one job, apply tfplan in another that has only the repository: the package must be there."""
-    planning_job = copy_module(tmp_path / "plan-job" / "module")
-    save_plan(planning_job)
-
-    # The apply job: a fresh checkout (no builds/, no .terraform/), `terraform init`, and the saved plan.
-    apply_job = copy_module(tmp_path / "apply-job" / "module")
-    shutil.copy2(planning_job / "tfplan", apply_job / "tfplan")
+def apply_in_a_fresh_checkout(apply_job: Path) -> None:
+    """Apply the saved plan in `apply_job` and check the package it deploys against the plan's hash."""
     assert not (apply_job / "builds").exists(), "a fresh checkout has no build output"
     checked(run_terraform(apply_job, "init", "-backend=false", "-input=false", "-no-color"))
 
@@ -72,6 +66,52 @@ def test_a_saved_plan_applies_in_a_fresh_checkout(tmp_path: Path) -> None:
 
     assert package.is_file()
     assert base64_sha256(package) == planned_hash, "the package applied is not the one the plan hashed"
+
+
+def test_a_saved_plan_applies_in_a_fresh_checkout(tmp_path: Path) -> None:
+    """plan -out in one job, apply tfplan in another that has only the repository: the package must be there."""
+    planning_job = copy_module(tmp_path / "plan-job" / "module")
+    save_plan(planning_job)
+
+    # The apply job: a fresh checkout (no builds/, no .terraform/), `terraform init`, and the saved plan.
+    apply_job = copy_module(tmp_path / "apply-job" / "module")
+    shutil.copy2(planning_job / "tfplan", apply_job / "tfplan")
+    apply_in_a_fresh_checkout(apply_job)
+
+
+def test_a_saved_plan_that_redeploys_unchanged_sources_rebuilds_the_package(tmp_path: Path) -> None:
+    """The deployed package differs from the planned one while the sources did not change (say, a new
+    hashicorp/archive compresses differently): the apply job must still build what the plan deploys."""
+    planning_job = copy_module(tmp_path / "plan-job" / "module")
+    (planning_job / "inputs.tfvars.json").write_text(json.dumps(INPUTS), encoding="utf-8")
+    checked(run_terraform(planning_job, "init", "-backend=false", "-input=false", "-no-color"))
+    checked(
+        run_terraform(
+            planning_job, "apply", "-auto-approve", "-input=false", "-no-color", "-var-file=inputs.tfvars.json"
+        )
+    )
+    # What an earlier deployment recorded: another package hash for the same sources.
+    state = json.loads((planning_job / "terraform.tfstate").read_text(encoding="utf-8"))
+    earlier = base64.b64encode(hashlib.sha256(b"an earlier build of the same sources").digest()).decode()
+    for resource in state["resources"]:
+        for instance in resource["instances"]:
+            attributes = instance["attributes"]
+            if resource["type"] == "aws_lambda_function":
+                attributes["source_code_hash"] = earlier
+            if resource["type"] == "terraform_data" and resource["name"] == "lambda_package_hash":
+                attributes["input"] = attributes["output"] = {"value": earlier, "type": "string"}
+    state["serial"] += 1
+    (planning_job / "terraform.tfstate").write_text(json.dumps(state), encoding="utf-8")
+    checked(
+        run_terraform(planning_job, "plan", "-input=false", "-no-color", "-var-file=inputs.tfvars.json", "-out=tfplan")
+    )
+    function = planned(show(planning_job), "aws_lambda_function.this")
+    assert function["source_code_hash"] != earlier, "the plan must redeploy the function"
+
+    apply_job = copy_module(tmp_path / "apply-job" / "module")
+    shutil.copy2(planning_job / "tfplan", apply_job / "tfplan")
+    shutil.copy2(planning_job / "terraform.tfstate", apply_job / "terraform.tfstate")
+    apply_in_a_fresh_checkout(apply_job)
 
 
 def git(cwd: Path, *args: str) -> str:
