@@ -432,3 +432,53 @@ def test_documented_import_block_imports_the_modules_association(tmp_path: Path)
     assert "create" not in change["change"]["actions"]
     after = change["change"]["after"]
     assert (after["instance_id"], after["resource_type"]) == (instance_id, resource_type)
+
+
+# --- Findings 12, 19, 20: what the README promises matches what Terraform plans ------------------------------
+
+
+def readme_section(title: str) -> str:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"\n## {title}\n" in readme, f"README has no section '{title}'"
+    return readme.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_readme_states_the_requirements_permissions_and_replacements_terraform_plans(module_copy: Path) -> None:
+    document = plan(module_copy, "docs", {"opensearch_allow_public_endpoint": True})
+    configuration = document["configuration"]
+    requirements = readme_section("Requirements")
+    constrained = {
+        name: c["version_constraint"]
+        for name, c in configuration["provider_config"].items()
+        if "version_constraint" in c
+    }
+    assert set(constrained) == {"aws", "archive"}
+    for provider, constraint in constrained.items():
+        major, minor, _ = lowest_admitted(constraint)
+        (row,) = [line for line in requirements.splitlines() if f"hashicorp/{provider}]" in line]
+        assert f">= {major}.{minor} " in row, f"README states another floor for hashicorp/{provider}: {row}"
+
+    permissions = readme_section("Permissions to deploy")
+    for action in ("iam:PassRole", "kms:CreateGrant", "kms:DescribeKey", "iam:PutRolePolicy"):
+        assert f"`{action}`" in permissions, f"Permissions to deploy does not name {action}"
+
+    replacements = readme_section("Upgrade and replacement notes")
+    for variable in (
+        "kms_key_arn",
+        "opensearch_master_user_arn",
+        "vpc_config",
+        "s3_backup_mode",
+        "destination",
+        "opensearch_prevent_destroy_enabled",
+        "lambda_role_name",
+    ):
+        assert variable in configuration["root_module"]["variables"], variable
+        assert f"`{variable}" in replacements, f"Upgrade and replacement notes do not mention {variable}"
+    assert "terraform_data.opensearch_domain_protection[0]" in replacements
+    assert any(
+        r["address"] == "terraform_data.opensearch_domain_protection" for r in configuration["root_module"]["resources"]
+    )
+
+    key = readme_section("Using a customer-managed KMS key")
+    assert "connect_kms_key_policy_json" in configuration["root_module"]["outputs"]
+    assert "`connect_kms_key_policy_json`" in key and "AWSServiceRoleForAmazonConnect_" in key
