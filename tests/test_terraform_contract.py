@@ -71,7 +71,7 @@ def terraform() -> str:
     if found is None:
         pytest.fail(
             "terraform is not on PATH. Run `make setup` (it installs the offline stand-in when "
-            "../shared/offline-terraform exists and puts it on PATH for make) or install Terraform >= 1.7, "
+            "../shared/offline-terraform exists and puts it on PATH for make) or install Terraform >= 1.9, "
             "then run these tests again.",
             pytrace=False,
         )
