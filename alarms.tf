@@ -1,10 +1,26 @@
 locals {
-  # Firehose names its delivery metrics after the destination type.
+  # Firehose names its delivery metrics after the destination type. DataFreshness exists for the OpenSearch
+  # destination but not for the legacy Elasticsearch one: Firehose's "CloudWatch alarms best practices" list
+  # DeliveryToS3, -ToIceberg, -ToSplunk, -ToAmazonOpenSearchService, -ToAmazonOpenSearchServerless and
+  # -ToHttpEndpoint.DataFreshness, and the Elasticsearch destination publishes only DeliveryToElasticsearch.Bytes,
+  # .Records and .Success. An alarm on a metric that is never published sits in OK forever (missing data is
+  # not breaching), so the data-freshness alarm exists only for destination = "opensearch".
   delivery_metric_prefix = var.destination == "opensearch" ? "DeliveryToAmazonOpenSearchService" : "DeliveryToElasticsearch"
+  data_freshness_alarm = var.destination == "opensearch" ? {
+    data-freshness = {
+      description = "The oldest record in ${local.delivery_stream_name} waited more than ${var.alarm_thresholds.data_freshness_seconds} s for delivery to the search domain."
+      namespace   = "AWS/Firehose"
+      metric_name = "${local.delivery_metric_prefix}.DataFreshness"
+      dimensions  = { DeliveryStreamName = local.delivery_stream_name }
+      statistic   = "Maximum"
+      comparison  = "GreaterThanThreshold"
+      threshold   = var.alarm_thresholds.data_freshness_seconds
+    }
+  } : {}
 
   # Every alarm, by key (the alarm is named "<name>-<key>"). Dimensions use the names the module gives the
   # function and the stream, so the alarms are fully known at plan time.
-  alarm_definitions = {
+  alarm_definitions = merge(local.data_freshness_alarm, {
     lambda-errors = {
       description = "The enrichment function ${local.function_name} failed invocations (Firehose retries the whole batch, then sends it to the backup bucket)."
       namespace   = "AWS/Lambda"
@@ -59,16 +75,7 @@ locals {
       comparison  = "LessThanThreshold"
       threshold   = var.alarm_thresholds.delivery_success
     }
-    data-freshness = {
-      description = "The oldest record in ${local.delivery_stream_name} waited more than ${var.alarm_thresholds.data_freshness_seconds} s for delivery to the search domain."
-      namespace   = "AWS/Firehose"
-      metric_name = "${local.delivery_metric_prefix}.DataFreshness"
-      dimensions  = { DeliveryStreamName = local.delivery_stream_name }
-      statistic   = "Maximum"
-      comparison  = "GreaterThanThreshold"
-      threshold   = var.alarm_thresholds.data_freshness_seconds
-    }
-  }
+  })
 }
 
 locals {

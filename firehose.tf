@@ -21,8 +21,15 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
       retry_duration        = var.retry_duration
       s3_backup_mode        = var.s3_backup_mode
 
-      document_id_options {
-        default_document_id_format = var.document_id_format
+      # Only for NO_DOCUMENT_ID: the provider reads the block back only when DescribeDeliveryStream returns
+      # DocumentIdOptions (flattenAmazonopensearchserviceDestinationDescription, delivery_stream.go), and its
+      # acceptance test of the basic OpenSearch configuration expects "document_id_options.# = 0"
+      # (delivery_stream_test.go): rendering FIREHOSE_DEFAULT explicitly risks a diff on every plan.
+      dynamic "document_id_options" {
+        for_each = var.document_id_format == "FIREHOSE_DEFAULT" ? [] : [var.document_id_format]
+        content {
+          default_document_id_format = document_id_options.value
+        }
       }
 
       s3_configuration {

@@ -162,10 +162,15 @@ data "aws_iam_policy_document" "firehose" {
         variable = "kms:ViaService"
         values   = ["s3.${local.region}.${local.dns_suffix}"]
       }
+      # S3 names the object (arn:aws:s3:::bucket/key) as encryption context, except with S3 Bucket Keys, which
+      # the module's bucket enables with a key (s3.tf) and an existing bucket may have: then S3 asks KMS for a
+      # bucket-level key with the *bucket* ARN as context, using Firehose's credentials (S3 User Guide,
+      # "Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys": changes to note before enabling). Allowing
+      # only "<bucket>/*" denied every backup write.
       condition {
         test     = "StringLike"
         variable = "kms:EncryptionContext:aws:s3:arn"
-        values   = ["${local.backup_bucket_arn}/*"]
+        values   = [local.backup_bucket_arn, "${local.backup_bucket_arn}/*"]
       }
     }
   }
@@ -193,13 +198,14 @@ data "aws_iam_policy_document" "firehose" {
     content {
       sid     = "CreateDeliveryInterfaces"
       actions = ["ec2:CreateNetworkInterface"]
-      # The interface itself has no ID before it exists ("network-interface/*"); the subnets and security
-      # groups it may be created in are named exactly.
-      resources = concat(
-        ["arn:${local.partition}:ec2:${local.region}:${local.account_id}:network-interface/*"],
-        [for id in local.vpc_subnet_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:subnet/${id}"],
-        [for id in local.firehose_security_group_ids : "arn:${local.partition}:ec2:${local.region}:${local.account_id}:security-group/${id}"],
-      )
+      # Resource "*", as the Firehose Developer Guide's policy for an OpenSearch destination in a VPC has it
+      # ("Grant Firehose access to an OpenSearch Service destination in a VPC"). Scoping to
+      # subnet/<id> and security-group/<id> ARNs cannot work in general: the account in a subnet's ARN is the
+      # VPC owner's, which for a subnet shared through AWS RAM is not this account, and Firehose checks these
+      # permissions when it creates the stream. AWS documents no condition key for narrowing this that Firehose
+      # is known to satisfy, so none is added; the role is assumable only by Firehose streams of this account
+      # (trust policy above), which create their interfaces in vpc_config.subnet_ids.
+      resources = ["*"]
     }
   }
 

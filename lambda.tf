@@ -1,13 +1,53 @@
-data "archive_file" "lambda" {
+# The deployment package, built twice from the same inputs (the Python sources, as file contents in the
+# configuration) by the same archiver, so byte for byte the same zip:
+# - at plan time by the data source, only to learn its hash: `source_code_hash` is then known in the plan,
+#   and a plan shows exactly when the code changes;
+# - at apply time by the resource, into the file the function uploads. A plan saved with `plan -out` and
+#   applied in a fresh checkout (Terraform Cloud, Atlantis, any CI that plans and applies in separate jobs)
+#   would otherwise point at a zip that only existed in the planning job
+#   (hashicorp/terraform-provider-archive#39).
+# The resource's postcondition stops the apply, before the function is touched, if the package built now is
+# not the one the plan hashed.
+data "archive_file" "lambda_plan" {
+  type             = "zip"
+  output_path      = "${path.root}/builds/${var.name}-lambda.plan.zip"
+  output_file_mode = "0644"
+
+  dynamic "source" {
+    for_each = local.lambda_package_sources
+    content {
+      filename = source.key
+      content  = source.value
+    }
+  }
+}
+
+# The hash the plan deploys, as a resource: whenever it changes, even with the same sources (for example a
+# hashicorp/archive upgrade that compresses differently), the package below is built again during the apply
+# that deploys it, also in a checkout that never had builds/.
+resource "terraform_data" "lambda_package_hash" {
+  input = data.archive_file.lambda_plan.output_base64sha256
+}
+
+resource "archive_file" "lambda" {
   type             = "zip"
   output_path      = "${path.root}/builds/${var.name}-lambda.zip"
   output_file_mode = "0644"
 
   dynamic "source" {
-    for_each = toset(local.lambda_source_files)
+    for_each = local.lambda_package_sources
     content {
-      filename = source.value
-      content  = file("${local.lambda_source_dir}/${source.value}")
+      filename = source.key
+      content  = source.value
+    }
+  }
+
+  lifecycle {
+    replace_triggered_by = [terraform_data.lambda_package_hash]
+
+    postcondition {
+      condition     = self.output_base64sha256 == data.archive_file.lambda_plan.output_base64sha256
+      error_message = "The package built during apply (${self.output_base64sha256}) is not the one the plan hashed (${data.archive_file.lambda_plan.output_base64sha256}): apply the plan with the same lambda_src/ and the same hashicorp/archive version it was made with."
     }
   }
 }
@@ -24,8 +64,8 @@ resource "aws_lambda_function" "this" {
   architectures    = [var.lambda_architecture]
   memory_size      = var.lambda_memory_size
   timeout          = var.lambda_timeout
-  filename         = data.archive_file.lambda.output_path
-  source_code_hash = data.archive_file.lambda.output_base64sha256
+  filename         = archive_file.lambda.output_path
+  source_code_hash = data.archive_file.lambda_plan.output_base64sha256
   kms_key_arn      = var.kms_key_arn
 
   reserved_concurrent_executions = var.lambda_reserved_concurrent_executions

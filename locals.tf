@@ -12,8 +12,8 @@ locals {
 
   # Names: `var.name` drives every one of them.
   function_name             = var.name
-  lambda_role_name          = "${var.name}-lambda"
-  firehose_role_name        = "${var.name}-firehose"
+  lambda_role_name          = coalesce(var.lambda_role_name, "${var.name}-lambda-${local.region}")
+  firehose_role_name        = coalesce(var.firehose_role_name, "${var.name}-firehose-${local.region}")
   delivery_stream_name      = var.name
   domain_name               = var.name
   lookup_table_name         = var.create_lookup_table ? "${var.name}-lookup" : var.lookup_table_name
@@ -36,6 +36,30 @@ locals {
   domain_arn               = var.create_opensearch_domain ? "arn:${local.partition}:es:${local.region}:${local.account_id}:domain/${local.domain_name}" : var.opensearch_domain_arn
   backup_bucket_arn        = var.create_backup_bucket ? "arn:${local.partition}:s3:::${local.backup_bucket_name}" : var.backup_bucket_arn
   lookup_table_arn         = local.lookup_table_name == null ? null : "arn:${local.partition}:dynamodb:${local.region}:${local.account_id}:table/${local.lookup_table_name}"
+
+  # With kms_key_arn the delivery stream is encrypted with that key, and since 2026-04-20 a new stream encrypted
+  # with a customer managed key requires its PutRecord/PutRecordBatch callers to hold kms:GenerateDataKey and
+  # kms:Decrypt on the key (AWS notice "Enhanced security controls for Amazon Data Firehose", quoted in
+  # ministryofjustice/modernisation-platform#12957). The caller here is Amazon Connect, through its
+  # service-linked role AWSServiceRoleForAmazonConnect_<unique-id> (path aws-service-role/connect.amazonaws.com/;
+  # Amazon Connect Administrator Guide, "Use service-linked roles for Amazon Connect"). That role's policy is
+  # AWS's, so the grant has to come from the key policy: this is the statement to add (output
+  # connect_kms_key_policy_json). "_" ends the prefix so that AWSServiceRoleForAmazonConnectSynchronization_*
+  # does not match; the account condition keeps the wildcard principal to this account.
+  connect_kms_key_policy = var.kms_key_arn == null ? null : {
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AmazonConnectWritesToTheEncryptedDeliveryStream"
+      Effect    = "Allow"
+      Principal = { AWS = "*" }
+      Action    = ["kms:Decrypt", "kms:GenerateDataKey"]
+      Resource  = "*"
+      Condition = {
+        StringEquals = { "aws:PrincipalAccount" = local.account_id }
+        ArnLike      = { "aws:PrincipalArn" = "arn:${local.partition}:iam::${local.account_id}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_*" }
+      }
+    }]
+  }
 
   # Switches derived from the inputs.
   vpc_enabled = var.vpc_config != null
@@ -71,6 +95,26 @@ locals {
   ])
   rule_keys_by_table = { for rule in local.enrichment_rules : coalesce(rule.table, "-") => rule.key... }
 
+  # Lookup keys. The function looks a record up by the source value as the rule's `normalize` leaves it
+  # (lookup_key in lambda_src/ctr_enrichment/enrichment.py, normalize_phone in phone.py), so a table key that
+  # this normalisation would change can never be found. For each mode, the keys it leaves unchanged, as an RE2
+  # pattern; this is the one place that says so: a new key format (issue 14: national numbers) adds or widens
+  # an entry here. tests/test_terraform_aws_rules.py feeds the same keys to this and to the Python code.
+  lookup_key_unchanged_by = {
+    # Any value with something besides white space (lookup_key skips blank values; Python's whitespace).
+    none = "[^\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ]"
+    # normalize_phone's canonical form: "+" and ASCII digits, or ASCII digits not starting "00" (it turns a
+    # leading "00" into "+"); no separators, no white space, no full-width digits.
+    phone = "^(?:\\+[0-9]+|0|0?[1-9][0-9]*)$"
+  }
+  lookup_key_max_bytes = 2048 # enrichment.MAX_KEY_BYTES: DynamoDB's limit for a partition key
+  # The `normalize` modes of the rules that read the module's own table (lookup_table_items is checked
+  # against them).
+  lookup_table_rule_modes = distinct([
+    for rule in local.enrichment_rules : rule.normalize
+    if rule.table != null && (rule.table == local.lookup_table_name || endswith(rule.table, ":table/${coalesce(local.lookup_table_name, "-")}"))
+  ])
+
   lambda_environment = {
     ENRICHMENT_RULES  = jsonencode(local.enrichment_rules)
     ON_LOOKUP_ERROR   = var.on_lookup_error
@@ -79,12 +123,15 @@ locals {
     METRICS_NAMESPACE = var.metrics_namespace
     LOG_LEVEL         = var.log_level
   }
-  # Lambda allows 4 KB for all environment variables together (names and values, in bytes: UTF-8 rule
-  # attributes such as 契約者会社名 count three bytes a character). Byte length from the base64 length.
-  lambda_environment_bytes = sum([
-    for text in flatten([for k, v in local.lambda_environment : [k, v]]) :
-    3 * length(base64encode(text)) / 4 - length(regexall("=", base64encode(text)))
-  ])
+  # Lambda allows 4 KB for all environment variables together, measured on the JSON-serialised Variables
+  # map: its error prints the string it measured, {"NAME":"value",...} with every quote inside a value
+  # escaped as \" (InvalidParameterValueException "...exceeded the 4KB limit. String measured: ...", quoted
+  # in github-aws-runners/terraform-aws-github-runner#3594). ENRICHMENT_RULES is itself JSON, so each of its
+  # quotes costs two bytes. jsonencode writes the same document (it also escapes < > & as \u003c..., which
+  # can only make this count higher than Lambda's); UTF-8 attribute names such as 契約者会社名 count three
+  # bytes a character. Byte length from the base64 length.
+  lambda_environment_json  = jsonencode(local.lambda_environment)
+  lambda_environment_bytes = 3 * length(base64encode(local.lambda_environment_json)) / 4 - length(regexall("=", base64encode(local.lambda_environment_json)))
 
   # The deployable package: every Python module under lambda_src/ (the zip root, so `ctr_enrichment` is a
   # top-level package), without tests. Listing the files with fileset() keeps caches (__pycache__, *.pyc)
@@ -94,6 +141,9 @@ locals {
     for f in fileset(local.lambda_source_dir, "**/*.py") : f
     if length(regexall("(^|/)(tests?|__pycache__)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\\.py$", f)) == 0
   ])
+  # File name in the zip => content. The bytes are whatever the checkout holds: .gitattributes pins the
+  # sources to LF, so a Windows (core.autocrlf) checkout packages, and hashes, the same zip as any other.
+  lambda_package_sources = { for f in local.lambda_source_files : f => file("${local.lambda_source_dir}/${f}") }
 
   # The Lambda processor, written once and shared by both destination blocks. Firehose fills in its own
   # defaults (NumberOfRetries 3, BufferSizeInMBs 1, BufferIntervalInSeconds 60) and the AWS provider leaves

@@ -24,6 +24,8 @@ resource "aws_opensearch_domain" "this" {
     ebs_enabled = true
     volume_size = var.opensearch_ebs_volume_size
     volume_type = var.opensearch_ebs_volume_type
+    iops        = var.opensearch_ebs_iops
+    throughput  = var.opensearch_ebs_throughput
   }
 
   encrypt_at_rest {
@@ -96,6 +98,23 @@ resource "aws_opensearch_domain" "this" {
       condition     = !local.fine_grained_access || local.opensearch_engine == "OpenSearch" || local.opensearch_engine_major > 6 || (local.opensearch_engine_major == 6 && local.opensearch_engine_minor >= 7)
       error_message = "Fine-grained access control (opensearch_master_user_arn) needs OpenSearch or Elasticsearch 6.7 or later; opensearch_engine_version is ${var.opensearch_engine_version}."
     }
+  }
+}
+
+# Protection of the domain (opensearch_prevent_destroy_enabled). `prevent_destroy` cannot come from a variable,
+# so it sits on this guard instead of on the domain: the guard is replaced whenever the domain is (its ARN
+# changes), and being destroyed is what prevent_destroy forbids, so any plan that would destroy or replace
+# the domain fails with "Instance cannot be destroyed" before anything happens. Turning protection on is
+# just the toggle; the domain keeps its address, so no state moves. Turning it off needs
+# `terraform state rm` of the guard first: prevent_destroy also covers the guard's own removal.
+resource "terraform_data" "opensearch_domain_protection" {
+  count = var.create_opensearch_domain && var.opensearch_prevent_destroy_enabled ? 1 : 0
+
+  input = aws_opensearch_domain.this[count.index].domain_name
+
+  lifecycle {
+    prevent_destroy      = true
+    replace_triggered_by = [aws_opensearch_domain.this[count.index].arn]
   }
 }
 

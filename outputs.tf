@@ -93,6 +93,11 @@ output "metrics_namespace" {
   value       = var.metrics_namespace
 }
 
+output "connect_kms_key_policy_json" {
+  description = "With kms_key_arn: a key policy document (JSON) whose statement lets Amazon Connect's service-linked role (AWSServiceRoleForAmazonConnect_*) call kms:GenerateDataKey and kms:Decrypt, which Firehose requires of the callers of a stream encrypted with a customer managed key. Add its statement to the key policy of kms_key_arn (see \"Using a customer-managed KMS key\" in the README). null without kms_key_arn."
+  value       = local.connect_kms_key_policy == null ? null : jsonencode(local.connect_kms_key_policy)
+}
+
 output "connect_instance_storage_config_association_id" {
   description = "Association ID of the Amazon Connect instance's contact-trace-record streaming to the delivery stream; null without connect_instance_id."
   value       = try(aws_connect_instance_storage_config.ctr[0].association_id, null)
@@ -114,6 +119,6 @@ output "opensearch_service_linked_role_arn" {
 }
 
 output "cloudwatch_metric_alarm_arns" {
-  description = "ARNs of the CloudWatch alarms by key (lambda-errors, lambda-throttles, lambda-duration, processing-failed, lookup-errors, delivery-success, data-freshness); empty without create_alarms."
+  description = "ARNs of the CloudWatch alarms by key (lambda-errors, lambda-throttles, lambda-duration, processing-failed, lookup-errors, delivery-success, and data-freshness with destination = \"opensearch\"); empty without create_alarms."
   value       = { for key, alarm in aws_cloudwatch_metric_alarm.this : key => alarm.arn }
 }

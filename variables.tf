@@ -11,6 +11,15 @@ variable "name" {
     condition     = can(regex("^[a-z][a-z0-9-]{1,26}[a-z0-9]$", var.name))
     error_message = "name must be 3-28 characters of a-z, 0-9 and '-', start with a letter and not end with '-' (for example \"ctr-enrichment\")."
   }
+  # Prefixes AWS refuses in names made from this one: security groups "<name>-firehose"/"<name>-opensearch"
+  # may not start with "sg-" (provider aws_security_group.name: StringDoesNotMatch(^sg-); botocore ec2
+  # CreateSecurityGroupRequest.GroupName: "Can't start with sg-"), and the backup bucket
+  # "<name>-backup-<account>-<region>" may not start with "xn--", "sthree-" or "amzn-s3-demo-" (S3 User Guide,
+  # "General purpose bucket naming rules").
+  validation {
+    condition     = length(regexall("^(sg-|xn--|sthree-|amzn-s3-demo-)", var.name)) == 0
+    error_message = "name \"${var.name}\" starts with a prefix AWS reserves: security group names may not start with \"sg-\", and S3 bucket names not with \"xn--\", \"sthree-\" or \"amzn-s3-demo-\". Choose another name."
+  }
 }
 
 variable "tags" {
@@ -22,6 +31,21 @@ variable "tags" {
     condition     = alltrue([for k, v in var.tags : length(k) >= 1 && length(k) <= 128 && length(v) <= 256])
     error_message = "tags keys must be 1-128 characters and values at most 256 characters."
   }
+  # Every taggable resource gets the same tags, so they must satisfy the strictest service: IAM (botocore iam
+  # tagKeyType/tagValueType), Lambda (TagKey/TagValue) and CloudWatch Logs (TagKey/TagValue) allow only
+  # letters, spaces, digits and _ . : / = + - @ (Firehose also %); Firehose keys may not start with "aws:"
+  # (firehose TagKey "^(?!aws:)..."); IAM roles, log groups and Firehose streams hold at most 50 tags
+  # (iam tagListType, logs Tags, firehose TagKeyList). The security groups also get a Name tag.
+  validation {
+    condition = alltrue([
+      for k, v in var.tags : can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", k)) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", v)) && !startswith(k, "aws:")
+    ])
+    error_message = "tags may use only letters, digits, spaces and _ . : / = + - @ in keys and values (what IAM, Lambda and CloudWatch Logs accept), and keys may not start with \"aws:\": check ${join(", ", [for k, v in var.tags : jsonencode(k) if !(can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$", k)) && can(regex("^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$", v)) && !startswith(k, "aws:"))])}."
+  }
+  validation {
+    condition     = length(var.tags) <= 50 && (!try(var.vpc_config.create_security_groups, false) || length(merge(var.tags, { Name = "" })) <= 50)
+    error_message = "tags holds ${length(var.tags)} tags; AWS allows at most 50 per resource (49 besides Name with vpc_config.create_security_groups, which tags its security groups with Name)."
+  }
 }
 
 variable "kms_key_arn" {
@@ -32,6 +56,37 @@ variable "kms_key_arn" {
   validation {
     condition     = var.kms_key_arn == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kms_key_arn))
     error_message = "kms_key_arn must be a KMS key ARN such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab (not an alias), or null."
+  }
+}
+
+# IAM role names are global to the account, so the defaults carry the Region: the same `name` in two Regions
+# no longer collides. Set a name to keep an existing role's name (or follow your naming rules).
+variable "lambda_role_name" {
+  description = "Name of the enrichment function's IAM execution role. null: \"<name>-lambda-<region>\" (IAM role names are account-wide; the Region keeps two deployments of the same name apart)."
+  type        = string
+  default     = null
+
+  validation {
+    # botocore iam roleNameType: 1-64 characters of [\w+=,.@-].
+    condition     = var.lambda_role_name == null ? true : can(regex("^[\\w+=,.@-]{1,64}$", var.lambda_role_name))
+    error_message = "lambda_role_name must be 1-64 characters of letters, digits and + = , . @ _ - (IAM role names), or null."
+  }
+}
+
+variable "firehose_role_name" {
+  description = "Name of the Firehose delivery stream's IAM role. null: \"<name>-firehose-<region>\" (IAM role names are account-wide; the Region keeps two deployments of the same name apart)."
+  type        = string
+  default     = null
+
+  validation {
+    # botocore iam roleNameType: 1-64 characters of [\w+=,.@-].
+    condition     = var.firehose_role_name == null ? true : can(regex("^[\\w+=,.@-]{1,64}$", var.firehose_role_name))
+    error_message = "firehose_role_name must be 1-64 characters of letters, digits and + = , . @ _ - (IAM role names), or null."
+  }
+  validation {
+    # IAM role names are unique per account, case-insensitively (IAM User Guide, "IAM identifiers").
+    condition     = lower(coalesce(var.firehose_role_name, "${var.name}-firehose-${local.region}")) != lower(coalesce(var.lambda_role_name, "${var.name}-lambda-${local.region}"))
+    error_message = "firehose_role_name and lambda_role_name would both name the role \"${coalesce(var.firehose_role_name, "-")}\": IAM role names are unique per account (case-insensitively). Give the two roles different names."
   }
 }
 
@@ -232,8 +287,9 @@ variable "metrics_namespace" {
   default     = "CtrEnrichment"
 
   validation {
-    condition     = can(regex("^[0-9A-Za-z.\\-_/#: ]{1,255}$", var.metrics_namespace)) && trimspace(var.metrics_namespace) != "" && !startswith(var.metrics_namespace, "AWS/")
-    error_message = "metrics_namespace must be 1-255 characters of 0-9 A-Z a-z . - _ / # : and space, not blank and not starting with \"AWS/\"."
+    # botocore cloudwatch Namespace: 1-255 characters, pattern "[^:].*" (no leading colon).
+    condition     = can(regex("^[0-9A-Za-z.\\-_/# ][0-9A-Za-z.\\-_/#: ]{0,254}$", var.metrics_namespace)) && trimspace(var.metrics_namespace) != "" && !startswith(var.metrics_namespace, "AWS/")
+    error_message = "metrics_namespace must be 1-255 characters of 0-9 A-Z a-z . - _ / # : and space, not blank, not starting with \":\" (CloudWatch's Namespace pattern) and not starting with \"AWS/\"."
   }
 }
 
@@ -295,7 +351,18 @@ variable "lookup_table_items" {
     condition     = alltrue([for k, item in var.lookup_table_items : length(k) >= 1 && alltrue([for a, v in item : length(a) >= 1])])
     error_message = "lookup_table_items keys (partition key values) and attribute names must be non-empty."
   }
+  # A key is findable when the normalisation of some rule on the table leaves it unchanged (locals.tf,
+  # lookup_key_unchanged_by), and within DynamoDB's 2,048 bytes.
+  validation {
+    condition = alltrue([
+      for k in keys(var.lookup_table_items) :
+      3 * length(base64encode(k)) / 4 - length(regexall("=", base64encode(k))) <= local.lookup_key_max_bytes &&
+      (length(local.lookup_table_rule_modes) == 0 || anytrue([for mode in local.lookup_table_rule_modes : can(regex(local.lookup_key_unchanged_by[mode], k))]))
+    ])
+    error_message = "lookup_table_items key(s) ${join(", ", [for k in keys(var.lookup_table_items) : jsonencode(k) if !(3 * length(base64encode(k)) / 4 - length(regexall("=", base64encode(k))) <= local.lookup_key_max_bytes && (length(local.lookup_table_rule_modes) == 0 || anytrue([for mode in local.lookup_table_rule_modes : can(regex(local.lookup_key_unchanged_by[mode], k))])))])} can never be found: the rules on the module's table (normalize = ${join(", ", [for m in local.lookup_table_rule_modes : jsonencode(m)])}) look each caller up in canonical form, which these keys are not (or they exceed 2,048 bytes). Write phone numbers as the phone rule leaves them: \"+\" and digits only, such as \"+15555550100\"."
+  }
 }
+
 
 ################################################################################
 # Delivery stream
@@ -309,6 +376,14 @@ variable "destination" {
   validation {
     condition     = contains(["opensearch", "elasticsearch"], var.destination)
     error_message = "destination must be \"opensearch\" or \"elasticsearch\"."
+  }
+  # Firehose's Elasticsearch destination is the legacy one, for Elasticsearch domains; the OpenSearch
+  # destination serves OpenSearch and Elasticsearch 7.10 domains alike (Firehose Developer Guide, "Choose
+  # Amazon OpenSearch Service for your destination"). An OpenSearch_* domain through the legacy destination
+  # is not a documented pairing.
+  validation {
+    condition     = var.destination == "opensearch" || !var.create_opensearch_domain || startswith(var.opensearch_engine_version, "Elasticsearch_")
+    error_message = "destination = \"elasticsearch\" is Firehose's legacy destination for Elasticsearch domains; the domain the module creates runs ${var.opensearch_engine_version}. Use destination = \"opensearch\" (it serves Elasticsearch 7.10 domains too)."
   }
 }
 
@@ -375,6 +450,16 @@ variable "buffering_size" {
   validation {
     condition     = floor(var.buffering_size) == var.buffering_size && var.buffering_size >= 1 && var.buffering_size <= 100
     error_message = "buffering_size must be a whole number of MB from 1 to 100."
+  }
+  # Firehose turns each full buffer into one _bulk request ("buffers incoming records based on the buffering
+  # configuration ... then generates an OpenSearch Service bulk request", Firehose Developer Guide, "Understand
+  # data delivery"), which adds an action line per document (about 100 bytes, 2-5 % of a CTR). OpenSearch
+  # Service refuses HTTP requests over 10 MiB on T2 and T3 instance types (OpenSearch Service quotas,
+  # "Network quotas"; 413 Request Entity Too Large), so a 10 MB buffer can already overflow: every batch
+  # would go to the backup bucket instead. For a domain the module creates, keep the buffer at 9 MB or less.
+  validation {
+    condition     = var.buffering_size <= 9 || !var.create_opensearch_domain || length(regexall("^t[23]\\.", var.opensearch_instance_type)) == 0
+    error_message = "buffering_size = ${var.buffering_size} MB: Firehose sends each buffer as one _bulk request, and ${var.opensearch_instance_type} accepts HTTP requests of at most 10 MiB, action lines included. Use buffering_size = 9 or less, or a larger instance type (100 MiB requests)."
   }
 }
 
@@ -463,6 +548,13 @@ variable "opensearch_domain_arn" {
     condition     = var.opensearch_domain_arn == null ? true : can(regex("^arn:aws[a-z-]*:es:[a-z0-9-]+:[0-9]{12}:domain/[a-z][a-z0-9-]{2,27}$", var.opensearch_domain_arn))
     error_message = "opensearch_domain_arn must be a domain ARN such as arn:aws:es:us-east-1:123456789012:domain/ctr, or null."
   }
+  # The stream, its role and the domain's access policy are built for a domain in the provider's Region and
+  # account; a domain elsewhere would plan and then fail to deliver. (A cross-account mode would relax the
+  # account half of this check.)
+  validation {
+    condition     = !can(regex("^arn:[^:]+:es:[^:]+:[0-9]{12}:", var.opensearch_domain_arn)) || try(split(":", var.opensearch_domain_arn)[3] == local.region && split(":", var.opensearch_domain_arn)[4] == local.account_id, false)
+    error_message = "opensearch_domain_arn ${coalesce(var.opensearch_domain_arn, "-")} is in Region ${try(split(":", var.opensearch_domain_arn)[3], "-")}, account ${try(split(":", var.opensearch_domain_arn)[4], "-")}, but the AWS provider deploys the stream to Region ${local.region}, account ${local.account_id}: use a domain in that Region and account, or configure the provider for the domain's."
+  }
 }
 
 variable "opensearch_domain_endpoint" {
@@ -493,8 +585,11 @@ variable "opensearch_instance_type" {
   default     = "t3.small.search"
 
   validation {
-    condition     = can(regex("^[a-z0-9]+\\.[a-z0-9]+\\.(search|elasticsearch)$", var.opensearch_instance_type))
-    error_message = "opensearch_instance_type must be an OpenSearch Service instance type such as t3.small.search or r6g.large.search."
+    # aws_opensearch_domain calls the OpenSearch API (2021-01-01), whose instance types all end in ".search"
+    # (botocore opensearch OpenSearchPartitionInstanceType); "*.elasticsearch" names belong to the legacy es
+    # API. The provider does not check the value, so a wrong one would fail at CreateDomain.
+    condition     = can(regex("^[a-z0-9]+\\.[a-z0-9]+\\.search$", var.opensearch_instance_type))
+    error_message = "opensearch_instance_type must be an OpenSearch Service instance type such as t3.small.search or r6g.large.search (\"*.elasticsearch\" names belong to the legacy Elasticsearch API)."
   }
 }
 
@@ -542,6 +637,49 @@ variable "opensearch_ebs_volume_type" {
   }
 }
 
+# IOPS and throughput of the data nodes' EBS volumes (botocore opensearch EBSOptions.Iops: "Applicable only for
+# the gp3 and provisioned IOPS EBS volume types"; Throughput: "only for the gp3 volume type"). The ranges:
+# gp3 from its 3,000 IOPS / 125 MiB/s baseline up to 16,000 IOPS / 1,000 MiB/s, raised by as much again for
+# every full 3 TiB of volume (OpenSearch Service, "EBS volume size quotas"; gp3 update of July 2023), at
+# most 0.25 MiB/s per provisioned IOPS (EC2 User Guide, gp3 volumes); io1 from 100 to 16,000 IOPS and at most
+# 50 IOPS per GiB (EC2 User Guide, Provisioned IOPS SSD volumes; OpenSearch caps io1 at 16,000). AWS checks the
+# instance type's own limits (DescribeInstanceTypeLimits) when it creates the domain.
+variable "opensearch_ebs_iops" {
+  description = "Baseline IOPS of each data node's EBS volume. Required with opensearch_ebs_volume_type = \"io1\" (100-16,000, at most 50 per GiB of opensearch_ebs_volume_size); optional with gp3 (3,000-16,000, plus 16,000 for every full 3 TiB; null keeps the 3,000 baseline); not allowed with gp2."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.opensearch_ebs_iops != null || var.opensearch_ebs_volume_type != "io1"
+    error_message = "opensearch_ebs_volume_type = \"io1\" (provisioned IOPS) needs opensearch_ebs_iops: 100-16,000 and at most 50 per GiB of volume (${50 * var.opensearch_ebs_volume_size} for ${var.opensearch_ebs_volume_size} GiB). Or use gp3, which includes 3,000 IOPS."
+  }
+  validation {
+    condition = var.opensearch_ebs_iops == null ? true : floor(var.opensearch_ebs_iops) == var.opensearch_ebs_iops && (
+      var.opensearch_ebs_volume_type == "io1" ? var.opensearch_ebs_iops >= 100 && var.opensearch_ebs_iops <= min(16000, 50 * var.opensearch_ebs_volume_size) :
+      var.opensearch_ebs_volume_type == "gp3" ? var.opensearch_ebs_iops >= 3000 && var.opensearch_ebs_iops <= 16000 * (1 + floor(var.opensearch_ebs_volume_size / 3072)) :
+      false
+    )
+    error_message = "opensearch_ebs_iops (${coalesce(var.opensearch_ebs_iops, 0)}) does not fit opensearch_ebs_volume_type = \"${var.opensearch_ebs_volume_type}\": io1 takes 100-16,000 IOPS and at most 50 per GiB; gp3 takes 3,000-16,000 (plus 16,000 for every full 3 TiB of volume); gp2 takes none (leave it null)."
+  }
+}
+
+variable "opensearch_ebs_throughput" {
+  description = "Throughput in MiB/s of each data node's gp3 EBS volume: 125-1,000 (plus 1,000 for every full 3 TiB), at most 0.25 MiB/s per IOPS (opensearch_ebs_iops, 3,000 when null). null keeps the 125 MiB/s baseline. gp3 only."
+  type        = number
+  default     = null
+
+  validation {
+    condition = var.opensearch_ebs_throughput == null ? true : (
+      var.opensearch_ebs_volume_type == "gp3" &&
+      floor(var.opensearch_ebs_throughput) == var.opensearch_ebs_throughput &&
+      var.opensearch_ebs_throughput >= 125 &&
+      var.opensearch_ebs_throughput <= 1000 * (1 + floor(var.opensearch_ebs_volume_size / 3072)) &&
+      var.opensearch_ebs_throughput <= 0.25 * coalesce(var.opensearch_ebs_iops, 3000)
+    )
+    error_message = "opensearch_ebs_throughput (${coalesce(var.opensearch_ebs_throughput, 0)} MiB/s) needs opensearch_ebs_volume_type = \"gp3\" and 125-1,000 MiB/s (plus 1,000 for every full 3 TiB), at most 0.25 MiB/s per IOPS: ${floor(0.25 * coalesce(var.opensearch_ebs_iops, 3000))} MiB/s with ${coalesce(var.opensearch_ebs_iops, 3000)} IOPS."
+  }
+}
+
 variable "opensearch_tls_security_policy" {
   description = "TLS policy of the domain endpoint; both allowed values require TLS 1.2 or later."
   type        = string
@@ -562,6 +700,12 @@ variable "opensearch_master_user_arn" {
     condition     = var.opensearch_master_user_arn == null ? true : can(regex("^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:.+$", var.opensearch_master_user_arn))
     error_message = "opensearch_master_user_arn must be an IAM user or role ARN such as arn:aws:iam::123456789012:role/search-admin, or null."
   }
+}
+
+variable "opensearch_prevent_destroy_enabled" {
+  description = "Controls whether Terraform refuses every plan that would destroy or replace the domain the module creates (and every CTR indexed in it): `terraform destroy`, create_opensearch_domain = false, and changes AWS can only make by replacing the domain, such as kms_key_arn, vpc_config or removing opensearch_master_user_arn. Recommended for production. Turning it off again takes a `terraform state rm` (see \"Upgrade and replacement notes\" in the README)."
+  type        = bool
+  default     = false
 }
 
 variable "opensearch_log_publishing_enabled" {
@@ -702,7 +846,7 @@ variable "connect_instance_id" {
 ################################################################################
 
 variable "create_alarms" {
-  description = "Controls whether the module creates CloudWatch alarms (function errors, throttles and duration near its timeout; records that failed processing and failed lookups from the function's metrics; delivery success and data freshness of the stream) that notify alarm_sns_topic_arn."
+  description = "Controls whether the module creates CloudWatch alarms (function errors, throttles and duration near its timeout; records that failed processing and failed lookups from the function's metrics; delivery success of the stream, and its data freshness with destination = \"opensearch\", the only destination that publishes it) that notify alarm_sns_topic_arn."
   type        = bool
   default     = false
 }

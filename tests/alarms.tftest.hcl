@@ -85,14 +85,18 @@ run "elasticsearch_destination_metrics" {
   }
 
   assert {
-    condition = {
-      success   = [aws_cloudwatch_metric_alarm.this["delivery-success"].namespace, aws_cloudwatch_metric_alarm.this["delivery-success"].metric_name]
-      freshness = [aws_cloudwatch_metric_alarm.this["data-freshness"].namespace, aws_cloudwatch_metric_alarm.this["data-freshness"].metric_name]
-      } == {
-      success   = ["AWS/Firehose", "DeliveryToElasticsearch.Success"]
-      freshness = ["AWS/Firehose", "DeliveryToElasticsearch.DataFreshness"]
-    }
+    condition     = [aws_cloudwatch_metric_alarm.this["delivery-success"].namespace, aws_cloudwatch_metric_alarm.this["delivery-success"].metric_name] == ["AWS/Firehose", "DeliveryToElasticsearch.Success"]
     error_message = "The Elasticsearch destination publishes DeliveryToElasticsearch.* metrics."
+  }
+  # Finding 7: only metrics the legacy destination publishes (DeliveryToElasticsearch.Bytes, .Records,
+  # .Success); it has no DataFreshness, so no freshness alarm that could never fire.
+  assert {
+    condition     = alltrue([for alarm in aws_cloudwatch_metric_alarm.this : contains(["DeliveryToElasticsearch.Bytes", "DeliveryToElasticsearch.Records", "DeliveryToElasticsearch.Success"], alarm.metric_name) if alarm.namespace == "AWS/Firehose"])
+    error_message = "An alarm watches a Firehose metric the Elasticsearch destination does not publish: ${join(", ", [for alarm in aws_cloudwatch_metric_alarm.this : alarm.metric_name if alarm.namespace == "AWS/Firehose"])}."
+  }
+  assert {
+    condition     = keys(aws_cloudwatch_metric_alarm.this) == ["delivery-success", "lambda-duration", "lambda-errors", "lambda-throttles", "lookup-errors", "processing-failed"]
+    error_message = "The Elasticsearch destination gets every alarm but data-freshness."
   }
 }
 

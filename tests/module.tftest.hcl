@@ -34,12 +34,12 @@ run "function_defaults" {
     error_message = "X-Ray tracing must be off (PassThrough) unless lambda_tracing_enabled is set."
   }
   assert {
-    condition     = aws_lambda_function.this.source_code_hash == data.archive_file.lambda.output_base64sha256 && aws_lambda_function.this.filename == data.archive_file.lambda.output_path
-    error_message = "The function must be deployed from the archive, with its hash as source_code_hash."
+    condition     = aws_lambda_function.this.source_code_hash == data.archive_file.lambda_plan.output_base64sha256 && aws_lambda_function.this.filename == archive_file.lambda.output_path
+    error_message = "The function must upload the package the apply builds, with the hash of the identical package the plan built as source_code_hash."
   }
   assert {
-    condition     = endswith(data.archive_file.lambda.output_path, "/builds/ctr-enrichment-lambda.zip") && startswith(data.archive_file.lambda.output_path, path.root)
-    error_message = "The package must be built under path.root/builds."
+    condition     = endswith(archive_file.lambda.output_path, "/builds/ctr-enrichment-lambda.zip") && startswith(archive_file.lambda.output_path, path.root) && data.archive_file.lambda_plan.output_path != archive_file.lambda.output_path
+    error_message = "The package must be built under path.root/builds, the plan-time copy beside it (never the same file)."
   }
   assert {
     condition     = aws_lambda_function.this.logging_config[0].log_group == aws_cloudwatch_log_group.lambda.name && aws_cloudwatch_log_group.lambda.name == "/aws/lambda/ctr-enrichment"
@@ -94,12 +94,20 @@ run "package_holds_only_the_python_sources" {
     error_message = "The package must hold Python sources only: no caches, no tests."
   }
   assert {
-    condition     = sort([for s in data.archive_file.lambda.source : s.filename]) == local.lambda_source_files
+    condition     = sort([for s in archive_file.lambda.source : s.filename]) == local.lambda_source_files
     error_message = "Every selected source file, and nothing else, must go into the archive."
   }
   assert {
-    condition     = alltrue([for s in data.archive_file.lambda.source : s.content == file("${path.root}/lambda_src/${s.filename}")])
+    condition     = alltrue([for s in archive_file.lambda.source : s.content == file("${path.root}/lambda_src/${s.filename}")])
     error_message = "Each archive entry must hold the file's current content."
+  }
+  assert {
+    condition = (
+      archive_file.lambda.source == data.archive_file.lambda_plan.source &&
+      archive_file.lambda.type == data.archive_file.lambda_plan.type &&
+      archive_file.lambda.output_file_mode == data.archive_file.lambda_plan.output_file_mode
+    )
+    error_message = "The package built at apply and the one hashed at plan must come from identical inputs."
   }
 }
 
@@ -312,6 +320,7 @@ run "delivery_settings" {
     index_rotation_period     = "OneWeek"
     buffering_interval        = 0
     buffering_size            = 100
+    opensearch_instance_type  = "r6g.large.search" # 100 MiB HTTP requests: room for a 100 MB buffer
     retry_duration            = 7200
     s3_backup_mode            = "AllDocuments"
     document_id_format        = "NO_DOCUMENT_ID"
@@ -616,7 +625,7 @@ run "names_follow_the_prefix" {
       firehose_logs   = aws_cloudwatch_log_group.firehose.name
       domain_logs     = aws_cloudwatch_log_group.opensearch[0].name
       log_policy      = aws_cloudwatch_log_resource_policy.opensearch[0].policy_name
-      package         = basename(data.archive_file.lambda.output_path)
+      package         = basename(archive_file.lambda.output_path)
       rule_table      = jsondecode(aws_lambda_function.this.environment[0].variables["ENRICHMENT_RULES"])[0].table
       processor_arn   = one(aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].processing_configuration[0].processors[0].parameters).parameter_value
       stream_domain   = aws_kinesis_firehose_delivery_stream.this.opensearch_configuration[0].domain_arn
@@ -628,8 +637,8 @@ run "names_follow_the_prefix" {
       domain          = "acme-ctr"
       table           = "acme-ctr-lookup"
       bucket          = "acme-ctr-backup-123456789012-us-east-1"
-      lambda_role     = "acme-ctr-lambda"
-      firehose_role   = "acme-ctr-firehose"
+      lambda_role     = "acme-ctr-lambda-us-east-1"
+      firehose_role   = "acme-ctr-firehose-us-east-1"
       lambda_logs     = "/aws/lambda/acme-ctr"
       firehose_logs   = "/aws/kinesisfirehose/acme-ctr"
       domain_logs     = "/aws/opensearch/acme-ctr"
@@ -682,7 +691,7 @@ run "environment_size_is_counted_in_bytes" {
   }
 
   assert {
-    condition     = local.lambda_environment_bytes == sum([for k, v in aws_lambda_function.this.environment[0].variables : length(k) + length(v)]) + 2 * (3 + 6)
-    error_message = "Each of the nine three-byte characters must count three bytes towards the 4 KB limit (got ${local.lambda_environment_bytes})."
+    condition     = local.lambda_environment_bytes == length(jsonencode(aws_lambda_function.this.environment[0].variables)) + 2 * (3 + 6)
+    error_message = "The environment must be measured as Lambda measures it, as JSON, and each of the nine three-byte characters must count three bytes (got ${local.lambda_environment_bytes})."
   }
 }

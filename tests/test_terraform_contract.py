@@ -71,7 +71,7 @@ def terraform() -> str:
     if found is None:
         pytest.fail(
             "terraform is not on PATH. Run `make setup` (it installs the offline stand-in when "
-            "../shared/offline-terraform exists and puts it on PATH for make) or install Terraform >= 1.7, "
+            "../shared/offline-terraform exists and puts it on PATH for make) or install Terraform >= 1.9, "
             "then run these tests again.",
             pytrace=False,
         )
@@ -304,8 +304,16 @@ def test_planned_function_enriches_a_record(default_plan: dict[str, Any], planne
 
 
 def test_package_holds_the_python_sources_at_the_zip_root(module_copy: Path, default_plan: dict[str, Any]) -> None:
-    zip_path = module_copy / "builds" / "ctr-enrichment-lambda.zip"
-    assert Path(planned(default_plan, "aws_lambda_function.this")["filename"]).name == zip_path.name
+    # The package the plan hashed (source_code_hash); apply builds the identical zip under the name the function
+    # uploads (tests/test_terraform_package.py).
+    (hashed,) = [
+        r["values"]
+        for r in default_plan["prior_state"]["values"]["root_module"]["resources"]
+        if r["address"] == "data.archive_file.lambda_plan"
+    ]
+    zip_path = module_copy / hashed["output_path"]
+    assert hashed["output_base64sha256"] == planned(default_plan, "aws_lambda_function.this")["source_code_hash"]
+    assert Path(planned(default_plan, "aws_lambda_function.this")["filename"]).name == "ctr-enrichment-lambda.zip"
     expected = sorted(
         path.relative_to(REPO / "lambda_src").as_posix()
         for path in (REPO / "lambda_src").rglob("*.py")

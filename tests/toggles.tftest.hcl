@@ -75,10 +75,11 @@ run "create_table_create_domain_create_bucket_elasticsearch" {
   command = plan
 
   variables {
-    destination              = "elasticsearch"
-    create_lookup_table      = true
-    create_opensearch_domain = true
-    create_backup_bucket     = true
+    destination               = "elasticsearch"
+    opensearch_engine_version = "Elasticsearch_7.10"
+    create_lookup_table       = true
+    create_opensearch_domain  = true
+    create_backup_bucket      = true
   }
 
   assert {
@@ -192,11 +193,12 @@ run "create_table_create_domain_existing_bucket_elasticsearch" {
   command = plan
 
   variables {
-    destination              = "elasticsearch"
-    create_lookup_table      = true
-    create_opensearch_domain = true
-    create_backup_bucket     = false
-    backup_bucket_arn        = "arn:aws:s3:::existing-ctr-backup"
+    destination               = "elasticsearch"
+    opensearch_engine_version = "Elasticsearch_7.10"
+    create_lookup_table       = true
+    create_opensearch_domain  = true
+    create_backup_bucket      = false
+    backup_bucket_arn         = "arn:aws:s3:::existing-ctr-backup"
   }
 
   assert {
@@ -548,11 +550,12 @@ run "existing_table_create_domain_create_bucket_elasticsearch" {
   command = plan
 
   variables {
-    destination              = "elasticsearch"
-    create_lookup_table      = false
-    create_opensearch_domain = true
-    create_backup_bucket     = true
-    lookup_table_name        = "existing-customers"
+    destination               = "elasticsearch"
+    opensearch_engine_version = "Elasticsearch_7.10"
+    create_lookup_table       = false
+    create_opensearch_domain  = true
+    create_backup_bucket      = true
+    lookup_table_name         = "existing-customers"
   }
 
   assert {
@@ -667,12 +670,13 @@ run "existing_table_create_domain_existing_bucket_elasticsearch" {
   command = plan
 
   variables {
-    destination              = "elasticsearch"
-    create_lookup_table      = false
-    create_opensearch_domain = true
-    create_backup_bucket     = false
-    lookup_table_name        = "existing-customers"
-    backup_bucket_arn        = "arn:aws:s3:::existing-ctr-backup"
+    destination               = "elasticsearch"
+    opensearch_engine_version = "Elasticsearch_7.10"
+    create_lookup_table       = false
+    create_opensearch_domain  = true
+    create_backup_bucket      = false
+    lookup_table_name         = "existing-customers"
+    backup_bucket_arn         = "arn:aws:s3:::existing-ctr-backup"
   }
 
   assert {

@@ -980,8 +980,9 @@ run "rejects_no_document_id_for_elasticsearch_destination" {
   command = plan
 
   variables {
-    destination        = "elasticsearch"
-    document_id_format = "NO_DOCUMENT_ID"
+    destination               = "elasticsearch"
+    opensearch_engine_version = "Elasticsearch_7.10"
+    document_id_format        = "NO_DOCUMENT_ID"
   }
 
   expect_failures = [aws_kinesis_firehose_delivery_stream.this]

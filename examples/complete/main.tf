@@ -33,7 +33,7 @@ module "ctr_enrichment" {
   }]
 
   # A public endpoint, restricted to your network for OpenSearch Dashboards. Production deployments
-  # should rather give vpc_subnet_ids and vpc_security_group_ids.
+  # should rather give vpc_config (see examples/vpc-opensearch).
   opensearch_allow_public_endpoint = true
   dashboards_allowed_cidrs         = var.dashboards_allowed_cidrs
 
