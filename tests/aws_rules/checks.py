@@ -7,6 +7,7 @@ reject what AWS rejects, not only to accept the module.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ import pytest
 
 from tests.aws_rules import botocore_models, iam, provider_rules
 from tests.aws_rules.mapping import Entry, arguments
-from tests.aws_rules.plans import BY_NAME, ISSUE_9_FINDINGS, PlanSet
+from tests.aws_rules.plans import BY_NAME, PlanSet
 
 Mapping = dict[str, dict[str, Entry]]
 
@@ -62,22 +63,19 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any], Mapping], list[str]]
 
 
 def configurations(check: str) -> list[Any]:
-    """Every configuration as a pytest parameter, marked strict-xfail where an issue 9 finding breaks `check`."""
+    """Every configuration as a pytest parameter."""
     assert check in CHECKS
-    params = []
-    for name in BY_NAME:
-        finding = ISSUE_9_FINDINGS.get((check, name))
-        marks = [pytest.mark.xfail(strict=True, reason=f"issue 9 finding {finding}")] if finding else []
-        params.append(pytest.param(name, marks=marks, id=name))
-    return params
+    return [pytest.param(name, id=name) for name in BY_NAME]
 
 
 def run(check: str, plans: PlanSet, name: str, mapping: Mapping) -> list[str]:
     """The check's problems on one configuration's plan; [] when Terraform refused the inputs on purpose."""
     result = plans.results[name]
     if result.document is None:
-        assert result.configuration.may_be_refused and result.refused, (
-            f"configuration {name} did not plan:\n{result.error}"
+        refused_by = result.configuration.refused_by
+        errors = result.error[result.error.find("Error:") :]
+        assert refused_by is not None and result.refused and re.search(rf"\b{refused_by}\b", errors), (
+            f"configuration {name} did not plan (only a refusal naming {refused_by} is expected):\n{result.error}"
         )
         return []  # the module refuses at plan time what AWS would refuse at apply: the right outcome
     return CHECKS[check](result.document, plans.schema, mapping)

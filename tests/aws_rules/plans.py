@@ -4,7 +4,7 @@ Each configuration is the root module with a set of inputs, or one of examples/*
 covers the examples, the defaults, every optional feature, each variable's validation extremes (lowest and
 highest legal values, shortest and longest names), every destination and network mode, and inputs that the
 module accepted when the layer was written although AWS refuses them (issue 9). Those last ones are
-`may_be_refused`: once the module refuses them at plan time, that refusal is the correct outcome.
+`refused_by`: once the module refuses them at plan time, that refusal is the correct outcome.
 
 Terraform runs in scratch copies of the module (real Terraform, or the offline stand-in that `make setup`
 installs): each example on its own, and the root-module configurations as module instances of one wrapper plan per
@@ -41,8 +41,9 @@ class Configuration:
     inputs: dict[str, Any]
     example: str | None = None
     # Inputs that AWS refuses but the module accepted when this layer was written (issue 9): the module may
-    # refuse them at plan time instead, which is then the right outcome.
-    may_be_refused: bool = False
+    # refuse them at plan time instead, which is then the right outcome, provided the refusal names this input
+    # (a refusal for another reason would make the configuration's checks pass without looking at anything).
+    refused_by: str | None = None
     why: str = ""
 
 
@@ -179,6 +180,8 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
             "backup_compression_format": "UNCOMPRESSED",
             "opensearch_engine_version": "OpenSearch_1.0",
             "opensearch_ebs_volume_size": 10,
+            "opensearch_ebs_iops": 3000,
+            "opensearch_ebs_throughput": 125,
             "backup_expiration_days": 1,
             "create_alarms": True,
             "alarm_sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:a",
@@ -231,6 +234,8 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
             "opensearch_instance_count": 1002,
             "opensearch_availability_zone_count": 3,
             "opensearch_ebs_volume_size": 16384,
+            "opensearch_ebs_iops": 96000,
+            "opensearch_ebs_throughput": 6000,
             "backup_expiration_days": 36500,
             "create_alarms": True,
             "alarm_sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:" + "t" * 256,
@@ -294,19 +299,19 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
     Configuration(
         "newest_runtime",
         {**PUBLIC, "lambda_runtime": "python3.14"},
-        may_be_refused=True,
+        refused_by="lambda_runtime",
         why="python3.14 is known to the provider only from 6.20.0 (issue 9 finding 3)",
     ),
     Configuration(
         "environment_of_sixteen_rules",
         {**PUBLIC, "lookups": [_rule(i) for i in range(16)]},
-        may_be_refused=True,
+        refused_by="lookups",
         why="the module's 4 KB count passes, Lambda's JSON measure does not (issue 9 finding 2)",
     ),
     Configuration(
         "elasticsearch_instance_type",
         {**PUBLIC, "opensearch_instance_type": "m5.large.elasticsearch"},
-        may_be_refused=True,
+        refused_by="opensearch_instance_type",
         why="the OpenSearch API has only *.search instance types (issue 9 finding 4)",
     ),
     Configuration(
@@ -315,32 +320,32 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
             "name": "sg-ctr",
             "vpc_config": {"subnet_ids": ["subnet-0123456789abcdef0"], "create_security_groups": True},
         },
-        may_be_refused=True,
+        refused_by="name",
         why="security group names may not begin with sg- (issue 9 finding 5)",
     ),
     Configuration(
         "bucket_name_prefix",
         {**PUBLIC, "name": "xn--ctr"},
-        may_be_refused=True,
+        refused_by="name",
         why="S3 bucket names may not begin with xn-- (issue 9 finding 5)",
     ),
     Configuration(
         "io1_without_iops",
         {**PUBLIC, "opensearch_ebs_volume_type": "io1"},
-        may_be_refused=True,
+        refused_by="opensearch_ebs_iops",
         why="provisioned-IOPS volumes need an IOPS value (issue 9 finding 10)",
     ),
     Configuration(
         "tag_characters",
         {**PUBLIC, "tags": {"Owner": "ops, contact centre (Tokyo)", "aws:team": "ops"}},
-        may_be_refused=True,
+        refused_by="tags",
         why="tag values allow only [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@] (IAM, Lambda, Logs) and keys may not begin with aws: "
         "(Firehose) (issue 9 finding 13)",
     ),
     Configuration(
         "namespace_leading_colon",
         {**PUBLIC, "metrics_namespace": ":ctr", "create_alarms": True, "alarm_sns_topic_arn": SNS_TOPIC},
-        may_be_refused=True,
+        refused_by="metrics_namespace",
         why="a CloudWatch namespace may not begin with ':' (issue 9 finding 14)",
     ),
 )
@@ -536,8 +541,8 @@ def build_plans(configurations: Iterable[Configuration] = CONFIGURATIONS, worker
     started = time.perf_counter()
     base = Path(tempfile.mkdtemp(prefix="awsr"))  # short: provider sockets live under it
     batches = {
-        "matrix": [c for c in configurations if c.example is None and not c.may_be_refused],
-        "exposures": [c for c in configurations if c.example is None and c.may_be_refused],
+        "matrix": [c for c in configurations if c.example is None and c.refused_by is None],
+        "exposures": [c for c in configurations if c.example is None and c.refused_by is not None],
     }
     results: dict[str, PlanResult] = {}
     try:
@@ -583,21 +588,3 @@ def _schema_from_any(base: Path, results: dict[str, PlanResult]) -> dict[str, An
         return json.loads(completed.stdout)
     finally:
         shutil.rmtree(base, ignore_errors=True)
-
-
-# --- Which checks fail on the module as it stood before issue 9 -------------------------------------------------
-
-# (check, configuration) -> the issue 9 finding that makes the check fail there. The tests mark these
-# xfail(strict=True): once the finding is fixed, the module refuses the input at plan time or AWS's rules accept
-# the plan, the test passes, and strict xfail turns that into a failure until the mark is removed.
-ISSUE_9_FINDINGS: dict[tuple[str, str], int] = {
-    ("environment_size", "environment_of_sixteen_rules"): 2,
-    ("runtime", "newest_runtime"): 3,
-    ("api", "elasticsearch_instance_type"): 4,
-    ("security_group_name", "security_group_name_prefix"): 5,
-    ("bucket_name", "bucket_name_prefix"): 5,
-    ("resource_owner", "vpc_given_security_groups"): 8,
-    ("ebs_iops", "io1_without_iops"): 10,
-    ("api", "tag_characters"): 13,
-    ("api", "namespace_leading_colon"): 14,
-}
