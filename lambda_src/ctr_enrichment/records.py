@@ -31,6 +31,8 @@ class TransformedRecord:
     result: Result
     data: str
     original: str
+    # The bytes `original` takes in the response once JSON-escaped (without its quotes); -1: measure it.
+    original_size: int = -1
 
     def __post_init__(self) -> None:
         if self.result not in RESULTS:
@@ -58,12 +60,26 @@ class DecodedRecord:
     def single_line(self) -> bool:
         return b"\n" not in self.raw and b"\r" not in self.raw
 
+    @property
+    def original_size(self) -> int:
+        return len(self.original)  # valid base64: nothing in it is escaped in the response
+
 
 @dataclass(frozen=True, slots=True)
 class DecodeFailure:
     record_id: Any
     original: str
     reason: str
+
+    @property
+    def original_size(self) -> int:
+        """What the original takes in the response: the runtime JSON-escapes data that is not base64."""
+        if self.reason == NOT_BASE64:
+            return len(json.dumps(self.original)) - 2  # ensure_ascii, as the runtime's marshaller: the widest
+        return len(self.original)
+
+
+NOT_BASE64 = "data is not valid base64"
 
 
 def _reject_constant(name: str) -> Any:
@@ -94,7 +110,7 @@ def decode_record(record: object) -> DecodedRecord | DecodeFailure:
         # strict_mode rejects what b64decode would silently skip, without b64decode's per-call regex.
         raw = binascii.a2b_base64(data, strict_mode=True)
     except (binascii.Error, ValueError):
-        return DecodeFailure(record_id, data, "data is not valid base64")
+        return DecodeFailure(record_id, data, NOT_BASE64)
     raw = raw.strip(_JSON_WHITESPACE)
     if not raw:
         return DecodeFailure(record_id, data, "data is empty")
