@@ -52,6 +52,10 @@ locals {
   opensearch_engine_major   = tonumber(split(".", split("_", var.opensearch_engine_version)[1])[0])
   opensearch_engine_minor   = tonumber(split(".", var.opensearch_engine_version)[1])
 
+  # The configuration contract the function checks at cold start (lambda_src/ctr_enrichment/contract.json):
+  # the variables' validations read the same patterns and choices, so plan and cold start refuse alike.
+  contract = jsondecode(file("${path.module}/lambda_src/ctr_enrichment/contract.json"))
+
   # ENRICHMENT_RULES: each rule with exactly the keys the function's config parser expects. A rule without
   # a table reads the module's lookup table; a rule on that table without a key uses its hash key.
   enrichment_rules = [for rule in var.lookups : {
@@ -87,11 +91,12 @@ locals {
   ])
 
   # The deployable package: every Python module under lambda_src/ (the zip root, so `ctr_enrichment` is a
-  # top-level package), without tests. Listing the files with fileset() keeps caches (__pycache__, *.pyc)
-  # and anything that is not Python out, independently of the archive provider's exclude-pattern dialect.
+  # top-level package) and its JSON data (contract.json), without tests. Listing the files with fileset()
+  # keeps caches (__pycache__, *.pyc) and anything else out, independently of the archive provider's
+  # exclude-pattern dialect.
   lambda_source_dir = "${path.module}/lambda_src"
   lambda_source_files = sort([
-    for f in fileset(local.lambda_source_dir, "**/*.py") : f
+    for f in fileset(local.lambda_source_dir, "**/*.{py,json}") : f
     if length(regexall("(^|/)(tests?|__pycache__)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\\.py$", f)) == 0
   ])
 

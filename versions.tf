@@ -1,6 +1,7 @@
 terraform {
-  # 1.7: `optional()` defaults, `check` blocks and resource preconditions are all older than this.
-  required_version = ">= 1.7"
+  # 1.9: variable validations read the function's configuration contract (local.contract, from
+  # lambda_src/ctr_enrichment/contract.json); before 1.9 a validation could refer to its own variable only.
+  required_version = ">= 1.9"
 
   required_providers {
     aws = {

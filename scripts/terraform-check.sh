@@ -34,7 +34,7 @@ quietly() { # run a command, showing its output only when it fails
 }
 
 if ! command -v terraform >/dev/null 2>&1; then
-  echo "terraform is not on PATH: run \`make setup\` (offline stand-in) or install Terraform >= 1.7." >&2
+  echo "terraform is not on PATH: run \`make setup\` (offline stand-in) or install Terraform >= 1.9." >&2
   exit 1
 fi
 terraform version | head -n 1

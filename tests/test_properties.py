@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctr_enrichment.config import ConfigError, parse_rules
+from ctr_enrichment.enrichment import Renderer
 from tests.conftest import CTR_FIXTURES, CUSTOMER_RULE, LambdaContext, invoke, load_json, put_items
 
 KNOWN = {"+81312345678": "株式会社サンプル商事", "+14155550123": "Acme Corporation", "+442079460958": "Globex Ltd"}
@@ -276,22 +278,61 @@ def test_the_response_never_exceeds_6_000_000_bytes(
     check()
 
 
+# Text that JSON can carry and UTF-8 cannot: lone surrogates arrive as \\u escapes in the rules document.
+any_text = st.text(st.characters(exclude_categories=()), max_size=6) | st.sampled_from(["\ud800", "a\udfff", "\udc00b"])
+# Names one character away from valid: the kind of input where a lenient regex lets through what Terraform refuses.
+near_names = st.sampled_from(["customer\n", "customer ", "\ncustomer", "cüstomer", "customer\u0660"])
+near_tables = st.sampled_from(
+    [
+        "ctr-customers\n",
+        "arn:aws:dynamodb:us-east-1:１２３４５６７８９０１２:table/customers",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/customers\n",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/customers",
+    ]
+)
 rule_fields = st.fixed_dictionaries(
     {},
     optional={
-        "name": st.one_of(st.sampled_from(["customer", "agent", "a b", "", "x" * 65]), json_values),
-        "source": st.one_of(st.sampled_from(["CustomerEndpoint.Address", "a..b", ".a", "Agent.Username"]), json_values),
-        "table": st.one_of(st.sampled_from(["ctr-customers", "ab", "bad/name"]), json_values),
-        "key": st.one_of(st.sampled_from(["number", ""]), json_values),
-        "attributes": st.one_of(st.none(), st.dictionaries(st.text(max_size=5), json_values, max_size=3)),
-        "target": st.one_of(st.sampled_from(["Customer", "EnrichmentStatus", "CustomerEndpoint"]), json_values),
+        "name": st.one_of(st.sampled_from(["customer", "agent", "a b", "", "x" * 65]), near_names, json_values),
+        "source": st.one_of(
+            st.sampled_from(["CustomerEndpoint.Address", "a..b", ".a", "Agent.Username"]), any_text, json_values
+        ),
+        "table": st.one_of(st.sampled_from(["ctr-customers", "ab", "bad/name"]), near_tables, json_values),
+        "key": st.one_of(st.sampled_from(["number", ""]), any_text, json_values),
+        "attributes": st.one_of(
+            st.none(), st.dictionaries(any_text, json_values, max_size=3), st.dictionaries(any_text, any_text)
+        ),
+        "target": st.one_of(
+            st.sampled_from(["Customer", "EnrichmentStatus", "CustomerEndpoint"]), any_text, json_values
+        ),
         "normalize": st.one_of(st.sampled_from(["phone", "none", "e164"]), json_values),
         "extra": json_values,
     },
 )
+TERRAFORM_RULE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}", re.ASCII)  # variables.tf, RE2: $ = end of text
+TERRAFORM_TABLE = re.compile(r"(?:arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/)?[A-Za-z0-9_.-]{3,255}")
 
 
-@given(st.one_of(st.lists(rule_fields, max_size=3), json_values, st.text(max_size=20)))
+VALID_RULE = {**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名"}}
+
+
+@st.composite
+def near_valid_rules(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid rule with one or two fields replaced: every check downstream of the first one gets exercised."""
+    rule = dict(VALID_RULE)
+    changes = draw(rule_fields.filter(lambda fields: 1 <= len(fields) <= 2))
+    rule.update(changes)
+    return rule
+
+
+@given(
+    st.one_of(
+        st.lists(rule_fields, max_size=3),
+        st.lists(near_valid_rules(), min_size=1, max_size=2),
+        json_values,
+        st.text(max_size=20),
+    )
+)
 def test_any_rules_document_is_either_valid_or_refused_with_a_config_error(document: Any) -> None:
     text = document if isinstance(document, str) else json.dumps(document)
     try:
@@ -305,3 +346,7 @@ def test_any_rules_document_is_either_valid_or_refused_with_a_config_error(docum
     for rule in rules:
         assert rule.normalize in {"phone", "none"} and rule.target[0] != "EnrichmentStatus"
         assert all(rule.source) and all(rule.target) and rule.key and rule.table
+        assert TERRAFORM_RULE_NAME.fullmatch(rule.name) and TERRAFORM_TABLE.fullmatch(rule.table)
+        # Whatever the function accepts it can send to DynamoDB and write into a document: valid UTF-8.
+        json.dumps(rule.source + rule.target + (rule.key,) + (rule.attributes or ()), ensure_ascii=False).encode()
+    Renderer(rules)  # what the cold start builds from the rules
