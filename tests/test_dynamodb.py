@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,6 +17,18 @@ from botocore.exceptions import (
 from ctr_enrichment import dynamodb
 from ctr_enrichment.dynamodb import describe_error, from_attribute_value, is_retryable
 from tests.conftest import dynamodb_error_response
+
+
+def test_numbers_keep_every_digit_dynamodb_stores() -> None:
+    # DynamoDB numbers carry up to 38 significant digits; a float keeps 15 to 17.
+    for text in ("9007199254740.993", "12345678901234.567", "1234567890123456789012345678.9012345678"):
+        value = from_attribute_value({"N": text})
+        assert value == Decimal(text) and str(value) == text
+    assert (
+        from_attribute_value({"N": "12345678901234567890123456789012345678"}) == 12345678901234567890123456789012345678
+    )
+    assert from_attribute_value({"NS": ["0.12345678901234567", "0.5"]}) == [Decimal("0.12345678901234567"), 0.5]
+    assert type(from_attribute_value({"N": "0.5"})) is float  # what a float holds exactly stays a float
 
 
 def test_attribute_values_become_json_ready_python() -> None:

@@ -398,3 +398,37 @@ def test_emf_metrics_name_the_namespace_and_function(moto_table: Any, load_handl
     }
     assert all(isinstance(metrics[name], int | float) for name in names)
     assert metrics["Duration"] > 0
+
+
+EXACT_NUMBERS = {
+    "Sixteen": "9007199254740.993",
+    "Seventeen": "12345678901234.567",
+    "ThirtyEight": "1234567890123456789012345678.9012345678",
+    "Tiny": "-9.8765432109876543210987654321098765432E-100",
+    "Integer38": "12345678901234567890123456789012345678",
+}
+
+
+def test_dynamodb_numbers_are_written_with_every_digit(moto_table: Any, load_handler: Any) -> None:
+    from decimal import Decimal
+
+    item = {"number": SAMPLE, **{name: Decimal(text) for name, text in EXACT_NUMBERS.items()}}
+    item["Set"] = {Decimal("0.12345678901234567"), Decimal("2")}
+    put_items(moto_table, CUSTOMER_TABLE, [item])
+    handler = load_handler([{**CUSTOMER_RULE, "attributes": None}])
+    multi_line = json.dumps(caller(SAMPLE), indent=1).encode()  # re-serialised, not extended in place
+    response = invoke(handler, firehose_event([caller(SAMPLE), multi_line]))
+    for record in response["records"]:
+        text = base64.b64decode(record["data"]).decode()
+        for name, number in EXACT_NUMBERS.items():
+            assert f'"{name}":{number}' in text
+        customer = json.loads(text, parse_float=Decimal)["Customer"]
+        assert sorted(customer["Set"]) == [Decimal("0.12345678901234567"), 2]
+
+
+def test_numbers_in_a_reserialised_ctr_keep_every_digit(moto_table: Any, load_handler: Any) -> None:
+    ctr = b'{\n "ContactId": "c1",\n "Cost": 1234567890123456.78,\n "Small": 0.1,\n "Big": 12345678901234567890,\n' + (
+        b' "CustomerEndpoint": {"Address": "+81312345678"}\n}'
+    )
+    (document,) = [base64.b64decode(r["data"]) for r in invoke(load_handler(), firehose_event([ctr]))["records"]]
+    assert b'"Cost":1234567890123456.78,"Small":0.1,"Big":12345678901234567890,' in document

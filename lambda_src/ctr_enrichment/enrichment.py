@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ctr_enrichment.config import STATUS_FIELD, Rule
+from ctr_enrichment.jsontext import dumps_compact, to_utf8
 from ctr_enrichment.paths import get_path, is_writable, set_path
 from ctr_enrichment.phone import normalize_phone
 from ctr_enrichment.records import DecodedRecord
@@ -40,10 +40,6 @@ def project(rule: Rule, item: dict[str, Any]) -> dict[str, Any]:
     return {output: item[attribute] for output, attribute in rule.attributes if attribute in item}
 
 
-def dumps_compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 @dataclass(slots=True)
 class FoundItem:
     """A table item, with each rule's projection and its JSON text memoised: one caller often rings many times."""
@@ -55,15 +51,8 @@ class FoundItem:
         cached = self._rendered.get(rule_index)
         if cached is None:
             value = project(rule, self.item)
-            cached = self._rendered[rule_index] = (value, _to_utf8(dumps_compact(value), value))
+            cached = self._rendered[rule_index] = (value, to_utf8(value))
         return cached
-
-
-def _to_utf8(text: str, value: Any) -> bytes:
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: keep them as the JSON escapes they arrived as
-        return json.dumps(value, separators=(",", ":")).encode("ascii")
 
 
 # What one rule writes into one document: (rule index, value, the value's JSON text).
@@ -76,7 +65,7 @@ class Renderer:
     A single-line input is kept byte for byte and the new fields are appended before its closing brace, so
     unknown fields, key order and number formatting pass through untouched and the document is not
     re-serialised. Anything else (multi-line input, nested targets, a field we own already present) is
-    re-serialised compactly.
+    re-serialised compactly, numbers digit for digit.
     """
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
@@ -108,4 +97,4 @@ class Renderer:
         for index, value, _ in additions:
             set_path(document, self.rules[index].target, value)
         document[STATUS_FIELD] = dict(zip(self._names, statuses, strict=True))
-        return _to_utf8(dumps_compact(document), document)
+        return to_utf8(document)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
+
+from ctr_enrichment.jsontext import DECODER
 
 Result = Literal["Ok", "Dropped", "ProcessingFailed"]
 RESULTS: frozenset[str] = frozenset(("Ok", "Dropped", "ProcessingFailed"))
@@ -18,6 +20,7 @@ _JSON_KINDS = {
     str: "a JSON string",
     int: "a JSON number",
     float: "a JSON number",
+    Decimal: "a JSON number",
     bool: "a JSON boolean",
     type(None): "JSON null",
 }
@@ -82,22 +85,6 @@ class DecodeFailure:
 NOT_BASE64 = "data is not valid base64"
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-def _finite_float(text: str) -> float:
-    """A JSON number such as 1e400 overflows to infinity, which no JSON writer can write back."""
-    value = float(text)
-    if math.isinf(value):
-        raise ValueError(f"number {text} is out of range")
-    return value
-
-
-# Built once: json.loads with any keyword argument constructs a new decoder on every call.
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
-
-
 def decode_record(record: object) -> DecodedRecord | DecodeFailure:
     """Decode one Firehose input record; every way it can be malformed becomes a DecodeFailure with a reason."""
     if not isinstance(record, dict):
@@ -122,7 +109,7 @@ def decode_record(record: object) -> DecodedRecord | DecodeFailure:
         return DecodeFailure(record_id, data, "data is not valid JSON: Unexpected UTF-8 BOM")
     try:
         # The text has no surrounding whitespace left, so raw_decode must consume all of it.
-        document, end = _DECODER.raw_decode(text)
+        document, end = DECODER.raw_decode(text)
     except RecursionError:
         return DecodeFailure(record_id, data, "data is JSON nested too deeply")
     except ValueError as error:
