@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from botocore.exceptions import ConnectionClosedError
 
-from ctr_enrichment import dynamodb
 from ctr_enrichment.config import ConfigError, load_settings
 from ctr_enrichment.pipeline import Enricher, LookupUnavailableError
 from tests.conftest import (
@@ -234,7 +233,7 @@ def throttle_always(request: Any, **_: Any) -> Any:
 
 def test_lookup_errors_deliver_unenriched_records_by_default(moto_table: Any, load_handler: Any, capsys: Any) -> None:
     handler = load_handler()
-    inject_fault(dynamodb.get_client(), throttle_always)
+    inject_fault(handler.ENRICHER.client, throttle_always)
     response = invoke(handler, firehose_event([caller(SAMPLE), {"CustomerEndpoint": None}]), remaining_ms=1500)
     documents = decoded_documents(response)
     assert [r["result"] for r in response["records"]] == ["Ok", "Ok"]
@@ -251,7 +250,7 @@ def test_lookup_errors_deliver_unenriched_records_by_default(moto_table: Any, lo
 def test_lookup_errors_can_fail_the_affected_records(moto_table: Any, load_handler: Any, capsys: Any) -> None:
     handler = load_handler(ON_LOOKUP_ERROR="processing_failed")
     inject_fault(
-        dynamodb.get_client(), lambda request, **_: dynamodb_error_response(request, "InternalServerError", 500)
+        handler.ENRICHER.client, lambda request, **_: dynamodb_error_response(request, "InternalServerError", 500)
     )
     event = firehose_event([caller(SAMPLE), {"CustomerEndpoint": None}])
     response = invoke(handler, event, remaining_ms=1500)
@@ -266,7 +265,7 @@ def test_lookup_errors_can_make_firehose_retry_the_batch(moto_table: Any, load_h
     def reset(request: Any, **_: Any) -> None:
         raise ConnectionClosedError(endpoint_url=request.url)
 
-    inject_fault(dynamodb.get_client(), reset)
+    inject_fault(handler.ENRICHER.client, reset)
     with pytest.raises(LookupUnavailableError, match="ON_LOOKUP_ERROR=retry_batch"):
         handler.lambda_handler(firehose_event([caller(SAMPLE)]), LambdaContext(remaining_ms=1500))
     assert emf_line(capsys.readouterr().out)["LookupErrors"] == 1  # metrics are written before raising
@@ -287,7 +286,7 @@ def test_unprocessed_keys_are_retried_until_resolved(moto_table: Any, load_handl
         body = json.dumps({"Responses": {}, "UnprocessedKeys": json.loads(request.body)["RequestItems"]})
         return AWSResponse(request.url, 200, {"Content-Type": "application/x-amz-json-1.0"}, _Body(body.encode()))
 
-    inject_fault(dynamodb.get_client(), unprocessed_first)
+    inject_fault(handler.ENRICHER.client, unprocessed_first)
     documents = decoded_documents(invoke(handler, firehose_event([caller(SAMPLE), caller(UNKNOWN)])))
     assert [d["EnrichmentStatus"]["customer"] for d in documents] == ["found", "not_found"]
     assert emf_line(capsys.readouterr().out)["DynamoDBCalls"] == 2
@@ -296,7 +295,7 @@ def test_unprocessed_keys_are_retried_until_resolved(moto_table: Any, load_handl
 def test_the_answer_comes_before_the_deadline_when_dynamodb_hangs(moto_table: Any, load_handler: Any) -> None:
     handler = load_handler()
     hang = Hang()
-    hang.install(dynamodb.get_client())
+    hang.install(handler.ENRICHER.client)
     started = time.monotonic()
     response = invoke(handler, firehose_event([caller(SAMPLE)] * 3), remaining_ms=1000)
     assert time.monotonic() - started < 1.0
@@ -322,17 +321,6 @@ def test_the_response_never_exceeds_six_million_bytes(moto_table: Any, load_hand
     assert any(
         line.get("count") == 16 - enriched for line in emitted_lines(out) if "6,000,000" in line.get("message", "")
     )
-
-
-def test_lookups_fail_cleanly_when_no_client_can_be_made(
-    moto_table: Any, load_handler: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
-    handler = load_handler()
-    monkeypatch.delenv("AWS_DEFAULT_REGION")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    (document,) = decoded_documents(invoke(handler, firehose_event([caller(SAMPLE)])))
-    assert document["EnrichmentStatus"] == {"customer": "error"}
-    assert "NoRegionError" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def build_requests(wanted: Mapping[TableQuery, Iterable[str]]) -> list[RequestIt
 
 def lookup(client: Any, wanted: Mapping[TableQuery, Iterable[str]], deadline: Deadline) -> LookupResult:
     """Every answer of a LookupStream for ``wanted``, merged."""
-    stream = LookupStream({query.table: query for query in wanted}, lambda: client, get_executor(), deadline)
+    stream = LookupStream({query.table: query for query in wanted}, client, get_executor(), deadline)
     for query, keys in wanted.items():
         for key in keys:
             stream.want(query.table, key)

@@ -1,9 +1,8 @@
-"""The process-wide DynamoDB client, attribute-value decoding and error classification."""
+"""The DynamoDB client, attribute-value decoding and error classification."""
 
 from __future__ import annotations
 
 import base64
-import functools
 from decimal import Decimal
 from typing import Any
 
@@ -33,9 +32,8 @@ _RETRYABLE_CODES = frozenset(
 )
 
 
-@functools.cache
-def get_client() -> Any:
-    """One client per process, created on first use.
+def make_client() -> Any:
+    """A DynamoDB client; the Enricher makes its one during INIT (module import), where it costs no invocation.
 
     botocore's own retries are off: they do not know the Lambda deadline, so the lookup retries itself.
     Client-side parameter validation is off too: this module builds every request itself, DynamoDB

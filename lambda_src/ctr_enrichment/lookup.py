@@ -180,24 +180,25 @@ _RNG = random.Random()  # noqa: S311 - jitter, not cryptography
 class LookupStream:
     """Sends a BatchGetItem as soon as 100 keys are wanted and hands back each answer when it arrives.
 
-    The client is made when the first request is sent. Every wanted key comes back exactly once, in some
-    LookupResult, as found, not found or failed.
+    Every wanted key comes back exactly once, in some LookupResult, as found, not found or failed. Without a
+    client (``client`` None: it could not be built, ``client_error`` says why) every key fails with that reason.
     """
 
     def __init__(
         self,
         queries: Mapping[str, TableQuery],
-        client_factory: Callable[[], Any],
+        client: Any,
         executor: Executor,
         deadline: Deadline,
         *,
+        client_error: str = "no DynamoDB client",
         rng: random.Random = _RNG,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._queries = queries
         self._packer = RequestPacker(queries)
-        self._client_factory = client_factory
-        self._client: Any = None
+        self._client = client
+        self._client_error = client_error
         self._executor = executor
         self._deadline = deadline
         self._rng = rng
@@ -211,12 +212,12 @@ class LookupStream:
             self._send(request)
 
     def _send(self, request: RequestItems) -> None:
-        if self._client is None:
-            try:
-                self._client = self._client_factory()
-            except Exception as error:  # e.g. no region configured: these keys fail, no record is lost
-                self._settled.append(self._failure(request, f"cannot create the DynamoDB client: {error!r}"))
-                return
+        if self._client is None:  # e.g. no Region configured: these keys fail, no record is lost
+            self._settled.append(self._failure(request, self._client_error))
+            return
+        if self._deadline.expired():  # not even a thread is started for a call that would come too late
+            self._settled.append(self._failure(request, DEADLINE_BEFORE_CALL))
+            return
         future = self._executor.submit(
             fetch_request, self._client, request, self._queries, self._deadline, rng=self._rng, sleep=self._sleep
         )

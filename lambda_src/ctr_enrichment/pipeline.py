@@ -16,7 +16,7 @@ from typing import Any
 from ctr_enrichment.cache import MISS, TTLCache
 from ctr_enrichment.config import Rule, Settings
 from ctr_enrichment.deadline import Deadline
-from ctr_enrichment.dynamodb import get_client
+from ctr_enrichment.dynamodb import make_client
 from ctr_enrichment.enrichment import Addition, FoundItem, Renderer, Status, lookup_key
 from ctr_enrichment.logs import JsonLogger
 from ctr_enrichment.lookup import LookupResult, LookupStream, TableKey, TableQuery, get_executor
@@ -53,12 +53,18 @@ def table_queries(rules: Iterable[Rule]) -> dict[str, TableQuery]:
 
 
 class Enricher:
-    """Holds what outlives one invocation in a warm process: settings, the cache, the renderer's memo."""
+    """Holds what outlives one invocation in a warm process: settings, client, cache, the renderer's memo.
+
+    It is built during INIT (the handler module's import), which Lambda runs before the first invocation and
+    outside its timeout: the DynamoDB client (botocore loading its models, ~70 ms) is built here, so it costs
+    no invocation any of its deadline. Should that fail (no Region, a bad endpoint), the function still starts
+    and every lookup fails with the reason, each record answered by the ON_LOOKUP_ERROR policy.
+    """
 
     def __init__(
         self,
         settings: Settings,
-        client_factory: Callable[[], Any] = get_client,
+        client_factory: Callable[[], Any] = make_client,
         executor_factory: Callable[[], Executor] = get_executor,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -67,19 +73,25 @@ class Enricher:
         self.logger = JsonLogger(settings.log_level)
         self.queries = table_queries(settings.rules)
         self.renderer = Renderer(settings.rules)
-        self.client_factory = client_factory
-        self._executor_factory = executor_factory
+        self.client: Any = None
+        self.client_error = ""
+        try:
+            self.client = client_factory()
+        except Exception as error:  # e.g. no Region configured: lookups fail per key, no record is lost
+            self.client_error = f"cannot create the DynamoDB client: {error!r}"
+            self.logger.error("DynamoDB client unavailable; every lookup will fail", error=self.client_error)
+        self.executor = executor_factory()
         self._clock = clock
 
     def handle(self, event: Any, context: Any) -> dict[str, Any]:
+        # The deadline first: nothing is built or sent for a call that could only come back too late.
         started = self._clock()
         deadline = Deadline.from_context(context, self._clock)
         self.logger.bind(aws_request_id=getattr(context, "aws_request_id", None))
         if not isinstance(event, dict) or not isinstance(event.get("records"), list):
             raise ValueError("event is not a Firehose transformation event: it has no 'records' list")
-        invocation = _Invocation(
-            self, LookupStream(self.queries, self.client_factory, self._executor_factory(), deadline)
-        )
+        stream = LookupStream(self.queries, self.client, self.executor, deadline, client_error=self.client_error)
+        invocation = _Invocation(self, stream)
         records, metrics = invocation.run(event["records"])
         metrics.duration_ms = round((self._clock() - started) * 1000, 3)
         emit(
