@@ -75,14 +75,15 @@ locals {
   ])
   rule_keys_by_table = { for rule in local.enrichment_rules : coalesce(rule.table, "-") => rule.key... }
 
-  lambda_environment = {
+  # The cache is bounded by bytes the function derives from its memory size (AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+  # set by Lambda); CACHE_MAX_ENTRIES is rendered only when cache_max_entries sets a second bound.
+  lambda_environment = merge({
     ENRICHMENT_RULES  = jsonencode(local.enrichment_rules)
     ON_LOOKUP_ERROR   = var.on_lookup_error
     CACHE_TTL_SECONDS = tostring(var.cache_ttl_seconds)
-    CACHE_MAX_ENTRIES = tostring(var.cache_max_entries)
     METRICS_NAMESPACE = var.metrics_namespace
     LOG_LEVEL         = var.log_level
-  }
+  }, var.cache_max_entries == null ? {} : { CACHE_MAX_ENTRIES = tostring(var.cache_max_entries) })
   # Lambda allows 4 KB for all environment variables together (names and values, in bytes: UTF-8 rule
   # attributes such as 契約者会社名 count three bytes a character). Byte length from the base64 length.
   lambda_environment_bytes = sum([

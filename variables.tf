@@ -216,13 +216,13 @@ variable "cache_ttl_seconds" {
 }
 
 variable "cache_max_entries" {
-  description = "Most lookup results the function keeps in its cache. 0 disables the cache."
+  description = "A second bound on the function's cache, in lookup results; 0 disables the cache. null (the default): the cache is bounded only by the bytes the function sets aside for it from lambda_memory_size, which keeps it within memory whatever the items weigh."
   type        = number
-  default     = 100000
+  default     = null
 
   validation {
-    condition     = floor(var.cache_max_entries) == var.cache_max_entries && var.cache_max_entries >= 0
-    error_message = "cache_max_entries must be a whole number >= 0."
+    condition     = var.cache_max_entries == null ? true : floor(var.cache_max_entries) == var.cache_max_entries && var.cache_max_entries >= 0
+    error_message = "cache_max_entries must be a whole number >= 0, or null to bound the cache by memory alone."
   }
 }
 

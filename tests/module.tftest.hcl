@@ -123,11 +123,10 @@ run "enrichment_rules_default" {
       ENRICHMENT_RULES  = output.enrichment_rules
       ON_LOOKUP_ERROR   = "deliver_unenriched"
       CACHE_TTL_SECONDS = "300"
-      CACHE_MAX_ENTRIES = "100000"
       METRICS_NAMESPACE = "CtrEnrichment"
       LOG_LEVEL         = "INFO"
     })
-    error_message = "The function's environment must hold exactly the six settings, with their defaults."
+    error_message = "The function's environment must hold exactly the five settings, with their defaults; no CACHE_MAX_ENTRIES, so that memory alone bounds the cache."
   }
 }
 

@@ -117,7 +117,8 @@ def test_settings_default_when_only_rules_are_given() -> None:
     settings = load_settings({"ENRICHMENT_RULES": rules_text()})
     assert settings.on_lookup_error == "deliver_unenriched"
     assert settings.cache_ttl_seconds == 300.0
-    assert settings.cache_max_entries == 100_000
+    assert settings.cache_max_entries is None  # the cache is bounded by its bytes alone
+    assert settings.memory_size_mb == 128  # outside Lambda: sized for the module's smallest function
     assert settings.metrics_namespace == "CtrEnrichment"
     assert settings.log_level == "INFO"
 
@@ -131,6 +132,7 @@ def test_settings_are_read_from_the_environment() -> None:
             "CACHE_MAX_ENTRIES": "10",
             "METRICS_NAMESPACE": "Contact/Center",
             "LOG_LEVEL": "DEBUG",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
         }
     )
     assert (settings.on_lookup_error, settings.cache_ttl_seconds, settings.cache_max_entries) == (
@@ -139,6 +141,7 @@ def test_settings_are_read_from_the_environment() -> None:
         10,
     )
     assert (settings.metrics_namespace, settings.log_level) == ("Contact/Center", "DEBUG")
+    assert settings.memory_size_mb == 1024
 
 
 @pytest.mark.parametrize(
@@ -149,6 +152,7 @@ def test_settings_are_read_from_the_environment() -> None:
         ("CACHE_TTL_SECONDS", "-1", "CACHE_TTL_SECONDS must be a number >= 0"),
         ("CACHE_TTL_SECONDS", "inf", "CACHE_TTL_SECONDS must be a number >= 0"),
         ("CACHE_TTL_SECONDS", "1e400", "CACHE_TTL_SECONDS must be >= 0 and finite"),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128MB", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE must be a whole number"),
         ("CACHE_MAX_ENTRIES", "1.5", "CACHE_MAX_ENTRIES must be a whole number >= 0"),
         ("METRICS_NAMESPACE", "x" * 256, "METRICS_NAMESPACE must be 1-255 characters"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of DEBUG"),

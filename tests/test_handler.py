@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import re
 import sys
 import time
 from typing import Any
@@ -388,6 +389,73 @@ def test_emf_metrics_name_the_namespace_and_function(moto_table: Any, load_handl
     assert metrics["Duration"] > 0
 
 
+def test_a_record_id_holding_a_lone_surrogate_cannot_crash_the_batch(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    # capsys's stdout is strict UTF-8, like the runtime's: a lone surrogate cannot be written to it as is.
+    event = firehose_event([b"not json", caller(SAMPLE)], ids=["\ud800", "\udfff-2"])
+    response = invoke(load_handler(), event)
+    assert [r["result"] for r in response["records"]] == ["ProcessingFailed", "Ok"]
+    lines = emitted_lines(capsys.readouterr().out)
+    (failure,) = [line for line in lines if line.get("message") == "record failed processing"]
+    assert failure["recordId"] == "\ud800"
+
+
+def test_undecodable_data_that_json_escapes_cannot_push_the_response_over_the_limit(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    notes = "備考" * 50_000  # 300 KB of UTF-8: each enriched record grows by 400 KB of base64
+    put_items(moto_table, CUSTOMER_TABLE, [{"number": SAMPLE, "契約者会社名": "株式会社サンプル商事", "Notes": notes}])
+    handler = load_handler([{**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名", "Notes": "Notes"}}])
+    event = firehose_event([caller(SAMPLE, Padding="x" * 250_000) for _ in range(8)] + [b"placeholder"])
+    event["records"][-1]["data"] = "\x01" * 400_000  # not base64: echoed as is, 2.4 MB once JSON-escaped
+    assert len(json.dumps(event).encode()) < 5_200_000  # a request Lambda accepts
+    response = invoke(handler, event)
+    for ascii_only in (True, False):  # the runtime's marshaller, python3.12 and the others
+        assert len(json.dumps(response, ensure_ascii=ascii_only).encode()) <= 6_000_000
+    assert response["records"][-1] == {
+        "recordId": event["records"][-1]["recordId"],
+        "result": "ProcessingFailed",
+        "data": event["records"][-1]["data"],
+    }
+    results = [r["result"] for r in response["records"][:8]]
+    assert "Ok" in results and "ProcessingFailed" in results
+    capsys.readouterr()
+
+
+AGENT_RULE = {
+    "name": "agent",
+    "source": "Agent.Username",
+    "table": "ctr-agents",
+    "key": "username",
+    "target": "AgentProfile",
+    "normalize": "none",
+}
+
+
+@pytest.mark.parametrize("policy", ["deliver_unenriched", "processing_failed"])
+def test_a_table_dynamodb_refuses_does_not_fail_the_keys_of_another_table(
+    moto_table: Any, load_handler: Any, capsys: Any, policy: str
+) -> None:
+    # The agent table does not exist (a typo, another Region, no permission: DynamoDB refuses the request).
+    handler = load_handler([CUSTOMER_RULE, AGENT_RULE], ON_LOOKUP_ERROR=policy)
+    voice = caller(SAMPLE)  # no agent: only the customer table is needed
+    inbound = load_json("ctr_inbound_voice")  # a customer and an agent
+    response = invoke(handler, firehose_event([voice, inbound]))
+    documents = decoded_documents(response)
+    assert documents[0]["Customer"]["CompanyName"] == "株式会社サンプル商事"
+    assert documents[0]["EnrichmentStatus"] == {"customer": "found", "agent": "skipped"}
+    if policy == "deliver_unenriched":
+        assert documents[1]["EnrichmentStatus"] == {"customer": "found", "agent": "error"}
+        assert documents[1]["Customer"]["CompanyName"] == "株式会社サンプル商事"
+    else:
+        assert [r["result"] for r in response["records"]] == ["Ok", "ProcessingFailed"]
+    out = capsys.readouterr().out
+    (failure,) = [line for line in emitted_lines(out) if line.get("message") == "DynamoDB lookups failed"]
+    assert failure["keys"] == 1 and failure["reasons"][0].startswith("ResourceNotFoundException")
+    assert (emf_line(out)["Found"], emf_line(out)["LookupErrors"]) == (2, 1)  # one error: the agent's key
+
+
 EXACT_NUMBERS = {
     "Sixteen": "9007199254740.993",
     "Seventeen": "12345678901234.567",
@@ -420,3 +488,56 @@ def test_numbers_in_a_reserialised_ctr_keep_every_digit(moto_table: Any, load_ha
     )
     (document,) = [base64.b64decode(r["data"]) for r in invoke(load_handler(), firehose_event([ctr]))["records"]]
     assert b'"Cost":1234567890123456.78,"Small":0.1,"Big":12345678901234567890,' in document
+
+
+def test_an_escaped_lone_surrogate_in_a_target_stops_the_cold_start_with_a_config_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("ENRICHMENT_RULES", json.dumps([{**CUSTOMER_RULE, "target": "\ud800"}]))  # "\\ud800" in JSON
+    sys.modules.pop("ctr_enrichment.handler", None)
+    with pytest.raises(ConfigError, match=re.escape("(rule 'customer'): field 'target'")):
+        importlib.import_module("ctr_enrichment.handler")
+    (line,) = emitted_lines(capsys.readouterr().out)
+    assert line["message"] == "invalid configuration" and "field 'target'" in line["error"]
+
+
+def test_each_record_gets_a_debug_line_and_each_invocation_one_info_summary(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    event = firehose_event([caller(SAMPLE), caller(UNKNOWN), b"oops"])
+    invoke(load_handler(LOG_LEVEL="DEBUG"), event)
+    lines = emitted_lines(capsys.readouterr().out)
+    debug = [line for line in lines if line.get("level") == "DEBUG"]
+    # One line per record, as each is finished: a record that waits for DynamoDB comes after one that did not.
+    assert {line["recordId"]: (line["result"], line["statuses"]) for line in debug} == {
+        "record-00000": ("Ok", {"customer": "found"}),
+        "record-00001": ("Ok", {"customer": "not_found"}),
+        "record-00002": ("ProcessingFailed", {}),
+    }
+    assert len(debug) == 3
+    (summary,) = [line for line in lines if line.get("level") == "INFO"]
+    assert summary["message"] == "batch transformed"
+    assert (summary["records"], summary["ok"], summary["processing_failed"]) == (3, 2, 1)
+    assert (summary["found"], summary["not_found"], summary["dynamodb_calls"]) == (1, 1, 1)
+    assert summary["cache_entries"] == 2 and summary["cache_bytes"] > 0 and summary["duration_ms"] > 0
+
+
+def test_the_default_level_writes_the_summary_but_no_per_record_line(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    invoke(load_handler(), firehose_event([caller(SAMPLE)] * 5))
+    levels = [line.get("level") for line in emitted_lines(capsys.readouterr().out) if "_aws" not in line]
+    assert levels == ["INFO"]
+
+
+def test_data_no_runtime_could_send_back_is_answered_empty_with_a_log_line(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    event = firehose_event([caller(SAMPLE), b"placeholder"])
+    event["records"][1]["data"] = "\ud800 is not base64"  # a hand-made event: Firehose always sends base64
+    response = invoke(load_handler(), event)
+    assert [(r["result"], r["data"]) for r in response["records"][1:]] == [("ProcessingFailed", "")]
+    json.dumps(response, ensure_ascii=False).encode("utf-8")  # what python3.12's runtime does with it
+    lines = emitted_lines(capsys.readouterr().out)
+    (warning,) = [line for line in lines if line.get("message", "").startswith("record answered without its data")]
+    assert warning["recordId"] == "record-00001"

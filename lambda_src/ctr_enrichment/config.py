@@ -31,8 +31,10 @@ LOOKUP_ERROR_POLICIES: tuple[LookupErrorPolicy, ...] = tuple(CONTRACT["on_lookup
 LOG_LEVELS: tuple[str, ...] = tuple(CONTRACT["log_levels"])
 
 DEFAULT_CACHE_TTL_SECONDS = 300.0
-DEFAULT_CACHE_MAX_ENTRIES = 100_000
 DEFAULT_METRICS_NAMESPACE = "CtrEnrichment"
+# Lambda sets AWS_LAMBDA_FUNCTION_MEMORY_SIZE; elsewhere (tests, replays) the function sizes itself for the
+# smallest memory the module allows.
+DEFAULT_MEMORY_SIZE_MB = 128
 
 _REQUIRED_FIELDS = ("name", "source", "table", "key", "target")
 _OPTIONAL_FIELDS = ("attributes", "normalize")
@@ -69,9 +71,11 @@ class Settings:
     rules: tuple[Rule, ...]
     on_lookup_error: LookupErrorPolicy = "deliver_unenriched"
     cache_ttl_seconds: float = DEFAULT_CACHE_TTL_SECONDS
-    cache_max_entries: int = DEFAULT_CACHE_MAX_ENTRIES
+    # A second bound on the cache besides its bytes; None: the bytes alone bound it. 0 disables the cache.
+    cache_max_entries: int | None = None
     metrics_namespace: str = DEFAULT_METRICS_NAMESPACE
     log_level: str = "INFO"
+    memory_size_mb: int = DEFAULT_MEMORY_SIZE_MB
 
 
 def _is_text(value: str) -> bool:
@@ -260,11 +264,13 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     log_level = _choice(environ, "LOG_LEVEL", LOG_LEVELS, "INFO")
     ttl = _number(environ, "CACHE_TTL_SECONDS", integer=False)
     max_entries = _number(environ, "CACHE_MAX_ENTRIES", integer=True)
+    memory = _number(environ, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", integer=True)
     return Settings(
         rules=parse_rules(environ.get("ENRICHMENT_RULES")),
         on_lookup_error=cast(LookupErrorPolicy, policy),
         cache_ttl_seconds=DEFAULT_CACHE_TTL_SECONDS if ttl is None else ttl,
-        cache_max_entries=DEFAULT_CACHE_MAX_ENTRIES if max_entries is None else int(max_entries),
+        cache_max_entries=None if max_entries is None else int(max_entries),
         metrics_namespace=_metrics_namespace(environ),
         log_level=log_level,
+        memory_size_mb=DEFAULT_MEMORY_SIZE_MB if memory is None else int(memory),
     )

@@ -57,7 +57,8 @@ class DecodedRecord:
     original: str
     # The decoded bytes without surrounding whitespace; kept so a single-line input can be extended in place.
     raw: bytes
-    document: dict[str, Any]
+    # The parsed object; the pipeline lets go of it as soon as the record can be answered from `raw` alone.
+    document: dict[str, Any] | None
 
     @property
     def single_line(self) -> bool:
