@@ -456,6 +456,79 @@ def test_a_table_dynamodb_refuses_does_not_fail_the_keys_of_another_table(
     assert (emf_line(out)["Found"], emf_line(out)["LookupErrors"]) == (2, 1)  # one error: the agent's key
 
 
+def without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    names = [name for name, _ in pairs]
+    assert len(names) == len(set(names)), f"duplicate keys in {names}"
+    return dict(pairs)
+
+
+def strictly_decoded(response: dict[str, Any]) -> list[Any]:
+    """Like decoded_documents, refusing a document that repeats a key (json.loads would keep the last)."""
+    decoded_documents(response)
+    return [
+        json.loads(base64.b64decode(r["data"]), object_pairs_hook=without_duplicate_keys) for r in response["records"]
+    ]
+
+
+def test_found_data_merges_into_an_object_already_at_the_target_keeping_the_ctrs_keys(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    capabilities = {"Video": "SEND", "ScreenShare": "SEND"}
+    ctrs = [
+        caller(SAMPLE, Customer={"Capabilities": capabilities, "CompanyName": "From the contact"}),
+        caller(SAMPLE, Customer={}),
+        caller(SAMPLE, Customer=None),  # null: nothing there yet
+    ]
+    event = firehose_event(ctrs, ids=["video-1", "empty-1", "null-1"])
+    collided, empty, null = strictly_decoded(invoke(load_handler(), event))  # single-line input: no repeated key
+    assert collided["Customer"] == {"Capabilities": capabilities, "CompanyName": "From the contact", "Tier": "gold"}
+    assert empty["Customer"] == null["Customer"] == {"CompanyName": "株式会社サンプル商事", "Tier": "gold"}
+    assert [d["EnrichmentStatus"] for d in (collided, empty, null)] == [{"customer": "found"}] * 3
+    warnings = [line for line in emitted_lines(capsys.readouterr().out) if line.get("level") == "WARNING"]
+    (warning,) = warnings
+    assert (warning["recordId"], warning["rule"], warning["keys"]) == ("video-1", "customer", ["CompanyName"])
+    assert "kept" in warning["message"]
+
+
+def test_a_target_holding_something_other_than_an_object_is_skipped_with_a_warning(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    values: list[Any] = ["legacy text", ["a"], 7, False]
+    event = firehose_event([caller(SAMPLE, Customer=value) for value in values])
+    documents = strictly_decoded(invoke(load_handler(), event))
+    assert [d["Customer"] for d in documents] == values
+    assert [d["EnrichmentStatus"] for d in documents] == [{"customer": "skipped"}] * 4
+    warnings = [line for line in emitted_lines(capsys.readouterr().out) if line.get("level") == "WARNING"]
+    assert [(w["recordId"], w["rule"], w["target"]) for w in warnings] == [
+        (f"record-{i:05d}", "customer", "Customer") for i in range(4)
+    ]
+
+
+def test_an_unknown_caller_leaves_a_value_already_at_the_target_untouched(moto_table: Any, load_handler: Any) -> None:
+    values: list[Any] = [{"Capabilities": {"Video": "SEND"}}, "legacy text", None]
+    event = firehose_event([caller(UNKNOWN, Customer=value) for value in values])
+    documents = strictly_decoded(invoke(load_handler(), event))
+    assert [d["Customer"] for d in documents] == values
+    assert [d["EnrichmentStatus"] for d in documents] == [{"customer": "not_found"}] * 3
+
+
+def test_a_nested_target_merges_and_never_nulls_what_is_there(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    handler = load_handler([{**CUSTOMER_RULE, "target": "Enrichment.Customer"}])
+    ctrs = [
+        caller(SAMPLE, Enrichment={"Customer": {"Tier": "platinum", "Since": 2019}}),
+        caller(UNKNOWN, Enrichment={"Customer": {"Since": 2020}}),
+    ]
+    merged, unknown = strictly_decoded(invoke(handler, firehose_event(ctrs)))
+    assert merged["Enrichment"]["Customer"] == {
+        "Tier": "platinum",
+        "Since": 2019,
+        "CompanyName": "株式会社サンプル商事",
+    }
+    assert unknown["Enrichment"]["Customer"] == {"Since": 2020}
+    (warning,) = [line for line in emitted_lines(capsys.readouterr().out) if line.get("level") == "WARNING"]
+    assert warning["keys"] == ["Tier"]
+
+
 EXACT_NUMBERS = {
     "Sixteen": "9007199254740.993",
     "Seventeen": "12345678901234.567",

@@ -210,15 +210,22 @@ def check_record(case: Case, out: dict[str, Any]) -> None:
     status = actual["EnrichmentStatus"]["customer"]
     assert list(actual["EnrichmentStatus"]) == ["customer"]
     assert status in {"found", "not_found", "skipped"}  # the server is healthy: never "error"
+    before = expected.get("Customer")  # what the CTR already held at the target (null: nothing)
     if case.status is not None:
-        assert status == case.status
+        # Found data cannot be written over a value that is not an object: the rule is skipped instead.
+        blocked = case.status == "found" and before is not None and not isinstance(before, dict)
+        assert status == ("skipped" if blocked else case.status)
     added = {"EnrichmentStatus"} | ({"Customer"} if status in {"found", "not_found"} else set())
     assert set(actual) == set(expected) | added
     assert {k: v for k, v in actual.items() if k not in added} == {k: v for k, v in expected.items() if k not in added}
-    if status == "found":
-        assert actual["Customer"]["CompanyName"] in KNOWN.values()
-    if status == "not_found":
-        assert actual["Customer"] is None
+    if status == "found":  # merged into what was there; every key the CTR had keeps its value
+        assert actual["Customer"] == {**actual["Customer"], **(before or {})}
+        assert actual["Customer"]["CompanyName"] in {*KNOWN.values(), (before or {}).get("CompanyName")}
+        assert set(actual["Customer"]) == {*(before or {}), "CompanyName"}
+    if status == "not_found":  # an unknown caller never replaces a value with null
+        assert actual["Customer"] == before
+    if status == "skipped" and "Customer" in expected:
+        assert actual["Customer"] == before
 
 
 def run_batch(handler: Any, cases: list[Case]) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from ctr_enrichment.config import STATUS_FIELD, Rule
 from ctr_enrichment.jsontext import DECODER, dumps_compact, to_utf8
-from ctr_enrichment.paths import get_path, is_writable, set_path
+from ctr_enrichment.paths import get_path, set_path
 from ctr_enrichment.phone import normalize_phone
 from ctr_enrichment.records import DecodedRecord
 
@@ -79,10 +79,6 @@ class Renderer:
         self._owned = tuple({rule.target[0] for rule in rules} | {STATUS_FIELD})
         self._target_prefixes = tuple((dumps_compact(rule.target[0]) + ":").encode() for rule in rules)
         self._status_fragments: dict[tuple[Status, ...], bytes] = {}
-
-    def writable(self, rule_index: int, document: dict[str, Any]) -> bool:
-        target = self.rules[rule_index].target
-        return len(target) == 1 or is_writable(document, target)
 
     def appendable(self, record: DecodedRecord) -> bool:
         """True when the record can be answered by appending to its raw bytes: its document is not needed."""

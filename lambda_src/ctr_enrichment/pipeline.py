@@ -24,12 +24,14 @@ from ctr_enrichment.enrichment import (
     Fragments,
     Renderer,
     Status,
+    fragment_value,
     lookup_key,
     render_fragments,
 )
 from ctr_enrichment.logs import JsonLogger
 from ctr_enrichment.lookup import LookupResult, LookupStream, TableKey, TableQuery, get_executor
 from ctr_enrichment.metrics import InvocationMetrics, emf_document, emit
+from ctr_enrichment.paths import target_state
 from ctr_enrichment.records import DecodedRecord, DecodeFailure, TransformedRecord, decode_record, encode_data
 from ctr_enrichment.response import fit_response
 
@@ -316,13 +318,40 @@ class _Invocation:
     def _write(
         self, record: DecodedRecord, index: int, rule: Rule, fragment: bytes | None, additions: list[Addition]
     ) -> Status:
-        """Decide what one rule writes into the document; returns its status."""
+        """Decide what one rule does to the document, given what is at its target now; returns its status.
+
+        Nothing there (or null): the found object, or null for an unknown caller, is written. An object there:
+        the found attributes are merged in, every key the CTR already has is kept. Any other value, or a path
+        blocked by one: the rule is skipped. An unknown caller never replaces a value with null.
+        """
         document = record.document
-        if document is not None and not self.enricher.renderer.writable(index, document):
+        state, existing = ("absent", None) if document is None else target_state(document, rule.target)
+        if state == "blocked":
             self._warn_skipped(record, rule, "target path is blocked by a non-object value; rule skipped")
             return "skipped"
-        additions.append((index, NULL if fragment is None else fragment))
-        return "found" if fragment is not None else "not_found"
+        if fragment is None:  # not in the table
+            if state == "absent":
+                additions.append((index, NULL))
+            return "not_found"
+        if state == "absent":
+            additions.append((index, fragment))
+        elif state == "object":
+            found = fragment_value(fragment)
+            kept = [name for name in found if name in existing]
+            for name, value in found.items():
+                existing.setdefault(name, value)
+            if kept:
+                self.enricher.logger.warning(
+                    "target already holds some of the found attributes; the record's values are kept",
+                    recordId=record.record_id,
+                    rule=rule.name,
+                    target=".".join(rule.target),
+                    keys=kept,
+                )
+        else:
+            self._warn_skipped(record, rule, "target holds a value that is not an object; rule skipped")
+            return "skipped"
+        return "found"
 
     def _warn_skipped(self, record: DecodedRecord, rule: Rule, message: str) -> None:
         self.enricher.logger.warning(message, recordId=record.record_id, rule=rule.name, target=".".join(rule.target))
