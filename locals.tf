@@ -76,6 +76,10 @@ locals {
   opensearch_engine_major   = tonumber(split(".", split("_", var.opensearch_engine_version)[1])[0])
   opensearch_engine_minor   = tonumber(split(".", var.opensearch_engine_version)[1])
 
+  # The configuration contract the function checks at cold start (lambda_src/ctr_enrichment/contract.json):
+  # the variables' validations read the same patterns and choices, so plan and cold start refuse alike.
+  contract = jsondecode(file("${path.module}/lambda_src/ctr_enrichment/contract.json"))
+
   # ENRICHMENT_RULES: each rule with exactly the keys the function's config parser expects. A rule without
   # a table reads the module's lookup table; a rule on that table without a key uses its hash key.
   enrichment_rules = [for rule in var.lookups : {
@@ -115,14 +119,15 @@ locals {
     if rule.table != null && (rule.table == local.lookup_table_name || endswith(rule.table, ":table/${coalesce(local.lookup_table_name, "-")}"))
   ])
 
-  lambda_environment = {
+  # The cache is bounded by bytes the function derives from its memory size (AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+  # set by Lambda); CACHE_MAX_ENTRIES is rendered only when cache_max_entries sets a second bound.
+  lambda_environment = merge({
     ENRICHMENT_RULES  = jsonencode(local.enrichment_rules)
     ON_LOOKUP_ERROR   = var.on_lookup_error
     CACHE_TTL_SECONDS = tostring(var.cache_ttl_seconds)
-    CACHE_MAX_ENTRIES = tostring(var.cache_max_entries)
     METRICS_NAMESPACE = var.metrics_namespace
     LOG_LEVEL         = var.log_level
-  }
+  }, var.cache_max_entries == null ? {} : { CACHE_MAX_ENTRIES = tostring(var.cache_max_entries) })
   # Lambda allows 4 KB for all environment variables together, measured on the JSON-serialised Variables
   # map: its error prints the string it measured, {"NAME":"value",...} with every quote inside a value
   # escaped as \" (InvalidParameterValueException "...exceeded the 4KB limit. String measured: ...", quoted
@@ -134,11 +139,12 @@ locals {
   lambda_environment_bytes = 3 * length(base64encode(local.lambda_environment_json)) / 4 - length(regexall("=", base64encode(local.lambda_environment_json)))
 
   # The deployable package: every Python module under lambda_src/ (the zip root, so `ctr_enrichment` is a
-  # top-level package), without tests. Listing the files with fileset() keeps caches (__pycache__, *.pyc)
-  # and anything that is not Python out, independently of the archive provider's exclude-pattern dialect.
+  # top-level package) and its JSON data (contract.json), without tests. Listing the files with fileset()
+  # keeps caches (__pycache__, *.pyc) and anything else out, independently of the archive provider's
+  # exclude-pattern dialect.
   lambda_source_dir = "${path.module}/lambda_src"
   lambda_source_files = sort([
-    for f in fileset(local.lambda_source_dir, "**/*.py") : f
+    for f in fileset(local.lambda_source_dir, "**/*.{py,json}") : f
     if length(regexall("(^|/)(tests?|__pycache__)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\\.py$", f)) == 0
   ])
   # File name in the zip => content. The bytes are whatever the checkout holds: .gitattributes pins the

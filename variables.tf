@@ -200,7 +200,7 @@ variable "lookups" {
     error_message = "lookups must hold at least one rule."
   }
   validation {
-    condition     = alltrue([for r in var.lookups : can(regex("^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$", r.name))])
+    condition     = alltrue([for r in var.lookups : can(regex("^(?:${local.contract.rule_name_pattern})$", r.name))])
     error_message = "Every lookups[*].name must be 1-64 characters of letters, digits, '_' and '-', not starting with '-'."
   }
   validation {
@@ -231,7 +231,7 @@ variable "lookups" {
     error_message = "Two lookups[*].target paths overlap (one equals or contains the other): give each rule its own target."
   }
   validation {
-    condition     = alltrue([for r in var.lookups : r.table == null ? true : can(regex("^(?:arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/)?[A-Za-z0-9_.-]{3,255}$", r.table))])
+    condition     = alltrue([for r in var.lookups : r.table == null ? true : can(regex("^(?:${local.contract.table_pattern})$", r.table))])
     error_message = "Every lookups[*].table must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or a table ARN, or be left out for the module's lookup table."
   }
   validation {
@@ -243,7 +243,7 @@ variable "lookups" {
     error_message = "Every lookups[*].attributes must be null (every attribute but the key) or a non-empty map of non-empty output names to non-empty table attribute names."
   }
   validation {
-    condition     = alltrue([for r in var.lookups : contains(["phone", "none"], r.normalize)])
+    condition     = alltrue([for r in var.lookups : contains(local.contract.normalize_modes, r.normalize)])
     error_message = "Every lookups[*].normalize must be \"phone\" or \"none\"."
   }
 }
@@ -254,7 +254,7 @@ variable "on_lookup_error" {
   default     = "deliver_unenriched"
 
   validation {
-    condition     = contains(["deliver_unenriched", "processing_failed", "retry_batch"], var.on_lookup_error)
+    condition     = contains(local.contract.on_lookup_error_policies, var.on_lookup_error)
     error_message = "on_lookup_error must be \"deliver_unenriched\", \"processing_failed\" or \"retry_batch\"."
   }
 }
@@ -271,13 +271,13 @@ variable "cache_ttl_seconds" {
 }
 
 variable "cache_max_entries" {
-  description = "Most lookup results the function keeps in its cache. 0 disables the cache."
+  description = "A second bound on the function's cache, in lookup results; 0 disables the cache. null (the default): the cache is bounded only by the bytes the function sets aside for it from lambda_memory_size, which keeps it within memory whatever the items weigh."
   type        = number
-  default     = 100000
+  default     = null
 
   validation {
-    condition     = floor(var.cache_max_entries) == var.cache_max_entries && var.cache_max_entries >= 0
-    error_message = "cache_max_entries must be a whole number >= 0."
+    condition     = var.cache_max_entries == null ? true : floor(var.cache_max_entries) == var.cache_max_entries && var.cache_max_entries >= 0
+    error_message = "cache_max_entries must be a whole number >= 0, or null to bound the cache by memory alone."
   }
 }
 
@@ -287,8 +287,9 @@ variable "metrics_namespace" {
   default     = "CtrEnrichment"
 
   validation {
-    # botocore cloudwatch Namespace: 1-255 characters, pattern "[^:].*" (no leading colon).
-    condition     = can(regex("^[0-9A-Za-z.\\-_/# ][0-9A-Za-z.\\-_/#: ]{0,254}$", var.metrics_namespace)) && trimspace(var.metrics_namespace) != "" && !startswith(var.metrics_namespace, "AWS/")
+    # botocore cloudwatch Namespace: 1-255 characters, pattern "[^:].*" (no leading colon); the characters are
+    # the contract's (lambda_src/ctr_enrichment/contract.json), which the function checks at cold start too.
+    condition     = can(regex("^(?:${local.contract.metrics_namespace_pattern})$", var.metrics_namespace)) && trimspace(var.metrics_namespace) != "" && !startswith(var.metrics_namespace, local.contract.metrics_namespace_reserved_prefix)
     error_message = "metrics_namespace must be 1-255 characters of 0-9 A-Z a-z . - _ / # : and space, not blank, not starting with \":\" (CloudWatch's Namespace pattern) and not starting with \"AWS/\"."
   }
 }
@@ -299,7 +300,7 @@ variable "log_level" {
   default     = "INFO"
 
   validation {
-    condition     = contains(["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], var.log_level)
+    condition     = contains(local.contract.log_levels, var.log_level)
     error_message = "log_level must be DEBUG, INFO, WARNING, ERROR or CRITICAL."
   }
 }

@@ -1,6 +1,8 @@
 terraform {
   # 1.9: input validations that refer to other variables, locals and data sources (the cross-variable checks
-  # in variables.tf name the input to change). `optional()` defaults, `check` blocks and preconditions are older.
+  # in variables.tf name the input to change; others read the function's configuration contract,
+  # local.contract from lambda_src/ctr_enrichment/contract.json). `optional()` defaults, `check` blocks and
+  # preconditions are older.
   required_version = ">= 1.9"
 
   required_providers {

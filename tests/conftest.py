@@ -20,7 +20,6 @@ import pytest
 from hypothesis import settings
 from moto import mock_aws
 
-from ctr_enrichment import dynamodb
 from ctr_enrichment_tools.local_dynamodb import Dynalite, create_table, put_items
 
 # `ci` (the default, in `make test`): a fixed seed, so a run is repeatable. `fuzz` (`make fuzz`): many more
@@ -132,16 +131,19 @@ def emf_line(text: str) -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def aws_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Dummy credentials and a region; never a real AWS account. Each test gets a new DynamoDB client."""
+def aws_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dummy credentials and a region; never a real AWS account. Each cold start builds its own client."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-1")
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB"):
+    for name in (
+        "AWS_PROFILE",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_DYNAMODB",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    ):
         monkeypatch.delenv(name, raising=False)
-    dynamodb.get_client.cache_clear()
-    yield
-    dynamodb.get_client.cache_clear()
 
 
 @pytest.fixture

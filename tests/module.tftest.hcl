@@ -86,12 +86,12 @@ run "package_holds_only_the_python_sources" {
   command = plan
 
   assert {
-    condition     = contains(local.lambda_source_files, "ctr_enrichment/config.py") && contains(local.lambda_source_files, "ctr_enrichment/__init__.py")
-    error_message = "The package must contain the ctr_enrichment package at the zip root."
+    condition     = contains(local.lambda_source_files, "ctr_enrichment/config.py") && contains(local.lambda_source_files, "ctr_enrichment/__init__.py") && contains(local.lambda_source_files, "ctr_enrichment/contract.json")
+    error_message = "The package must contain the ctr_enrichment package at the zip root, with the contract.json its config reads."
   }
   assert {
-    condition     = alltrue([for f in local.lambda_source_files : endswith(f, ".py") && length(regexall("__pycache__|(^|/)tests?/|(^|/)test_", f)) == 0])
-    error_message = "The package must hold Python sources only: no caches, no tests."
+    condition     = alltrue([for f in local.lambda_source_files : (endswith(f, ".py") || endswith(f, ".json")) && length(regexall("__pycache__|(^|/)tests?/|(^|/)test_", f)) == 0])
+    error_message = "The package must hold Python sources and their JSON data only: no caches, no tests."
   }
   assert {
     condition     = sort([for s in archive_file.lambda.source : s.filename]) == local.lambda_source_files
@@ -131,11 +131,10 @@ run "enrichment_rules_default" {
       ENRICHMENT_RULES  = output.enrichment_rules
       ON_LOOKUP_ERROR   = "deliver_unenriched"
       CACHE_TTL_SECONDS = "300"
-      CACHE_MAX_ENTRIES = "100000"
       METRICS_NAMESPACE = "CtrEnrichment"
       LOG_LEVEL         = "INFO"
     })
-    error_message = "The function's environment must hold exactly the six settings, with their defaults."
+    error_message = "The function's environment must hold exactly the five settings, with their defaults; no CACHE_MAX_ENTRIES, so that memory alone bounds the cache."
   }
 }
 

@@ -117,7 +117,8 @@ def test_settings_default_when_only_rules_are_given() -> None:
     settings = load_settings({"ENRICHMENT_RULES": rules_text()})
     assert settings.on_lookup_error == "deliver_unenriched"
     assert settings.cache_ttl_seconds == 300.0
-    assert settings.cache_max_entries == 100_000
+    assert settings.cache_max_entries is None  # the cache is bounded by its bytes alone
+    assert settings.memory_size_mb == 128  # outside Lambda: sized for the module's smallest function
     assert settings.metrics_namespace == "CtrEnrichment"
     assert settings.log_level == "INFO"
 
@@ -130,7 +131,8 @@ def test_settings_are_read_from_the_environment() -> None:
             "CACHE_TTL_SECONDS": "2.5",
             "CACHE_MAX_ENTRIES": "10",
             "METRICS_NAMESPACE": "Contact/Center",
-            "LOG_LEVEL": "debug",
+            "LOG_LEVEL": "DEBUG",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
         }
     )
     assert (settings.on_lookup_error, settings.cache_ttl_seconds, settings.cache_max_entries) == (
@@ -139,20 +141,79 @@ def test_settings_are_read_from_the_environment() -> None:
         10,
     )
     assert (settings.metrics_namespace, settings.log_level) == ("Contact/Center", "DEBUG")
+    assert settings.memory_size_mb == 1024
 
 
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
         ("ON_LOOKUP_ERROR", "ignore", "ON_LOOKUP_ERROR must be one of deliver_unenriched, processing_failed"),
-        ("CACHE_TTL_SECONDS", "five", "CACHE_TTL_SECONDS must be a number >= 0, got 'five'"),
-        ("CACHE_TTL_SECONDS", "-1", "CACHE_TTL_SECONDS must be >= 0"),
-        ("CACHE_TTL_SECONDS", "inf", "CACHE_TTL_SECONDS must be >= 0"),
+        ("CACHE_TTL_SECONDS", "five", "CACHE_TTL_SECONDS must be a number >= 0 written with ASCII digits, got 'five'"),
+        ("CACHE_TTL_SECONDS", "-1", "CACHE_TTL_SECONDS must be a number >= 0"),
+        ("CACHE_TTL_SECONDS", "inf", "CACHE_TTL_SECONDS must be a number >= 0"),
+        ("CACHE_TTL_SECONDS", "1e400", "CACHE_TTL_SECONDS must be >= 0 and finite"),
+        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128MB", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE must be a whole number"),
         ("CACHE_MAX_ENTRIES", "1.5", "CACHE_MAX_ENTRIES must be a whole number >= 0"),
-        ("METRICS_NAMESPACE", "x" * 256, "METRICS_NAMESPACE must be at most 255 characters"),
+        ("METRICS_NAMESPACE", "x" * 256, "METRICS_NAMESPACE must be 1-255 characters"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of DEBUG"),
     ],
 )
 def test_bad_settings_fail_with_the_variable_name(name: str, value: str, message: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_settings({"ENRICHMENT_RULES": rules_text(), name: value})
+
+
+FULL_WIDTH_ACCOUNT = "１２３４５６７８９０１２"  # what \d matches and [0-9] does not
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"name": "customer\n"}, "field 'name' must be 1-64 characters"),
+        ({"table": "ctr-customers\n"}, "field 'table' must be a DynamoDB table name"),
+        ({"table": f"arn:aws:dynamodb:ap-northeast-1:{FULL_WIDTH_ACCOUNT}:table/ctr"}, "field 'table'"),
+        ({"table": "arn:aws:dynamodb:ap-northeast-1:١٢٣٤٥٦٧٨٩٠١٢:table/ctr"}, "field 'table'"),
+        ({"table": "ｃｔｒ-customers"}, "field 'table'"),
+    ],
+)
+def test_rules_the_terraform_check_refuses_are_refused_at_cold_start(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        parse_rules(rules_text(change))
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("ON_LOOKUP_ERROR", "retry_batch\n", "ON_LOOKUP_ERROR must be one of"),
+        ("LOG_LEVEL", "DEBUG\n", "LOG_LEVEL must be one of"),
+        ("METRICS_NAMESPACE", "AWS/Lambda", "METRICS_NAMESPACE must be"),
+        ("METRICS_NAMESPACE", "Contact!Center", "METRICS_NAMESPACE must be"),
+        ("METRICS_NAMESPACE", "   ", "METRICS_NAMESPACE must be"),
+        ("METRICS_NAMESPACE", "CtrEnrichment\n", "METRICS_NAMESPACE must be"),
+        ("METRICS_NAMESPACE", ":ctr", "METRICS_NAMESPACE must be"),
+        ("CACHE_MAX_ENTRIES", "١٠", "CACHE_MAX_ENTRIES must be a whole number"),
+        ("CACHE_MAX_ENTRIES", "1_000", "CACHE_MAX_ENTRIES must be a whole number"),
+        ("CACHE_MAX_ENTRIES", "10\n", "CACHE_MAX_ENTRIES must be a whole number"),
+        ("CACHE_TTL_SECONDS", "３００", "CACHE_TTL_SECONDS must be a number"),
+        ("CACHE_TTL_SECONDS", "3_0", "CACHE_TTL_SECONDS must be a number"),
+    ],
+)
+def test_settings_the_terraform_check_refuses_are_refused_at_cold_start(name: str, value: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_settings({"ENRICHMENT_RULES": rules_text(), name: value})
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("target", "Customer\ud800"),
+        ("source", "CustomerEndpoint.\udc00"),
+        ("key", "number\ud800"),
+        ("attributes", {"Company\ud800": "契約者会社名"}),
+        ("attributes", {"CompanyName": "\udfff"}),
+    ],
+)
+def test_a_lone_surrogate_in_a_rule_is_a_config_error_naming_the_rule_and_field(field: str, value: Any) -> None:
+    text = json.dumps([{**CUSTOMER_RULE, field: value}])  # ASCII JSON: the surrogate arrives as a \\u escape
+    with pytest.raises(ConfigError, match=re.escape(f"ENRICHMENT_RULES[0] (rule 'customer'): field '{field}'")):
+        parse_rules(text)

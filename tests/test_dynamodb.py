@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -16,6 +17,18 @@ from botocore.exceptions import (
 from ctr_enrichment import dynamodb
 from ctr_enrichment.dynamodb import describe_error, from_attribute_value, is_retryable
 from tests.conftest import dynamodb_error_response
+
+
+def test_numbers_keep_every_digit_dynamodb_stores() -> None:
+    # DynamoDB numbers carry up to 38 significant digits; a float keeps 15 to 17.
+    for text in ("9007199254740.993", "12345678901234.567", "1234567890123456789012345678.9012345678"):
+        value = from_attribute_value({"N": text})
+        assert value == Decimal(text) and str(value) == text
+    assert (
+        from_attribute_value({"N": "12345678901234567890123456789012345678"}) == 12345678901234567890123456789012345678
+    )
+    assert from_attribute_value({"NS": ["0.12345678901234567", "0.5"]}) == [Decimal("0.12345678901234567"), 0.5]
+    assert type(from_attribute_value({"N": "0.5"})) is float  # what a float holds exactly stays a float
 
 
 def test_attribute_values_become_json_ready_python() -> None:
@@ -84,10 +97,8 @@ def test_errors_are_described_for_the_logs() -> None:
     assert describe_error(ValueError("x")) == "ValueError('x')"
 
 
-def test_one_client_per_process_with_explicit_timeouts_and_no_hidden_retries() -> None:
-    client = dynamodb.get_client()
-    assert dynamodb.get_client() is client
-    config = client.meta.config
+def test_the_client_has_explicit_timeouts_and_no_hidden_retries() -> None:
+    config = dynamodb.make_client().meta.config
     assert (config.connect_timeout, config.read_timeout) == (1.0, 3.0)
     assert config.retries["total_max_attempts"] == 1
     assert config.max_pool_connections == dynamodb.LOOKUP_CONCURRENCY
@@ -100,7 +111,7 @@ def test_the_client_skips_botocore_parameter_validation() -> None:
         sent.append(request.body)
         return dynamodb_error_response(request, "ValidationException")
 
-    client = dynamodb.get_client()
+    client = dynamodb.make_client()
     client.meta.events.register_first("before-send.dynamodb.BatchGetItem", capture)
     with pytest.raises(ClientError, match="ValidationException"):  # DynamoDB's own answer, not botocore's
         client.batch_get_item(RequestItems={"t": {"Keys": [{"number": {"S": 123}}]}})

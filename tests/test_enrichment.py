@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
 from ctr_enrichment.config import Rule
-from ctr_enrichment.enrichment import FoundItem, Renderer, lookup_key, project
+from ctr_enrichment.enrichment import Renderer, fragment_value, lookup_key, project, render_fragments
 from ctr_enrichment.lookup import TableQuery
 from ctr_enrichment.pipeline import table_queries
 from ctr_enrichment.records import DecodedRecord, decode_record
@@ -69,11 +70,26 @@ def test_project_renames_configured_attributes_and_omits_missing_ones() -> None:
     assert project(replace(RULE, attributes=None), item) == {"契約者会社名": "株式会社サンプル", "Tier": "gold"}
 
 
-def test_found_items_render_each_rule_once() -> None:
-    found = FoundItem({"number": "+81312345678", "契約者会社名": "株式会社サンプル"})
-    first = found.rendered(0, RULE)
-    assert first == ({"CompanyName": "株式会社サンプル"}, '{"CompanyName":"株式会社サンプル"}'.encode())
-    assert found.rendered(0, RULE) is first
+def test_a_found_item_is_kept_as_the_json_text_each_rule_on_its_table_writes() -> None:
+    other_table = replace(RULE, name="agent", table="ctr-agents", target=("Agent",))
+    whole = replace(RULE, name="whole", attributes=None, target=("Whole",))
+    item = {"number": "+81312345678", "契約者会社名": "株式会社サンプル", "Since": Decimal("2019.000000000000001")}
+    fragments = render_fragments(item, (RULE, other_table, whole), (0, 2))
+    assert fragments == (
+        '{"CompanyName":"株式会社サンプル"}'.encode(),
+        None,
+        '{"契約者会社名":"株式会社サンプル","Since":2019.000000000000001}'.encode(),
+    )
+    assert fragment_value(fragments[2]) == {
+        "契約者会社名": "株式会社サンプル",
+        "Since": Decimal("2019.000000000000001"),
+    }
+
+
+def test_a_lone_surrogate_in_an_item_is_kept_as_its_escape() -> None:
+    (fragment,) = render_fragments({"number": "+1", "契約者会社名": "\ud800"}, (RULE,), (0,))
+    assert fragment == b'{"CompanyName":"\\ud800"}'
+    assert fragment_value(fragment) == {"CompanyName": "\ud800"}
 
 
 def render(
@@ -82,7 +98,7 @@ def render(
     record = decoded(payload)
     fragment = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
     statuses = ("found" if value is not None else "not_found",) * len(rules)
-    additions = [(i, value, fragment) for i in range(len(rules))]
+    additions = [(i, fragment) for i in range(len(rules))]
     return Renderer(rules).render(record, statuses, additions)
 
 
@@ -139,3 +155,21 @@ def test_rules_on_one_table_share_a_query_with_the_union_of_their_attributes() -
     assert queries["ctr-customers"] == TableQuery("ctr-customers", "number", ("契約者会社名", "Tier"))
     assert queries["ctr-accounts"] == TableQuery("ctr-accounts", "id", None)  # one rule wants whole items
     assert table_queries((narrow,))["ctr-accounts"].projection == ("Plan",)  # the key is always fetched
+
+
+def test_a_record_whose_document_was_let_go_is_extended_in_place() -> None:
+    record = decoded(b'{"ContactId":"c1","Duration":1.50}')
+    renderer = Renderer((RULE,))
+    assert renderer.appendable(record)
+    record.document = None  # what the pipeline does once the keys are read: the raw bytes are enough
+    out = renderer.render(record, ("found",), [(0, b'{"CompanyName":"Acme"}')])
+    added = b'"Customer":{"CompanyName":"Acme"},"EnrichmentStatus":{"customer":"found"}}'
+    assert out == b'{"ContactId":"c1","Duration":1.50,' + added
+
+
+def test_a_record_holding_a_field_the_function_writes_is_not_appendable() -> None:
+    renderer = Renderer((RULE,))
+    assert not renderer.appendable(decoded({"Customer": {"Capabilities": {}}}))
+    assert not renderer.appendable(decoded({"EnrichmentStatus": "x"}))
+    assert not renderer.appendable(decoded(b'{\n"ContactId": "c1"}'))
+    assert not Renderer((replace(RULE, target=("Enrichment", "Customer")),)).appendable(decoded({"a": 1}))

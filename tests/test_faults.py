@@ -119,9 +119,9 @@ def run(
         attributes = spec.get("attributes", CUSTOMER_RULE["attributes"])
         handler = load_handler([{**CUSTOMER_RULE, "table": table, "attributes": attributes}], ON_LOOKUP_ERROR=policy)
         if "hook" in spec:
-            inject_fault(dynamodb.get_client(), spec["hook"])
+            inject_fault(handler.ENRICHER.client, spec["hook"])
         if spec.get("kill"):
-            inject_fault(dynamodb.get_client(), kill_on_second_request(server))
+            inject_fault(handler.ENRICHER.client, kill_on_second_request(server))
         event = batch()
         started = time.monotonic()
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import re
 import sys
 import time
 from typing import Any
@@ -12,7 +13,6 @@ from typing import Any
 import pytest
 from botocore.exceptions import ConnectionClosedError
 
-from ctr_enrichment import dynamodb
 from ctr_enrichment.config import ConfigError, load_settings
 from ctr_enrichment.pipeline import Enricher, LookupUnavailableError
 from tests.conftest import (
@@ -234,7 +234,7 @@ def throttle_always(request: Any, **_: Any) -> Any:
 
 def test_lookup_errors_deliver_unenriched_records_by_default(moto_table: Any, load_handler: Any, capsys: Any) -> None:
     handler = load_handler()
-    inject_fault(dynamodb.get_client(), throttle_always)
+    inject_fault(handler.ENRICHER.client, throttle_always)
     response = invoke(handler, firehose_event([caller(SAMPLE), {"CustomerEndpoint": None}]), remaining_ms=1500)
     documents = decoded_documents(response)
     assert [r["result"] for r in response["records"]] == ["Ok", "Ok"]
@@ -251,7 +251,7 @@ def test_lookup_errors_deliver_unenriched_records_by_default(moto_table: Any, lo
 def test_lookup_errors_can_fail_the_affected_records(moto_table: Any, load_handler: Any, capsys: Any) -> None:
     handler = load_handler(ON_LOOKUP_ERROR="processing_failed")
     inject_fault(
-        dynamodb.get_client(), lambda request, **_: dynamodb_error_response(request, "InternalServerError", 500)
+        handler.ENRICHER.client, lambda request, **_: dynamodb_error_response(request, "InternalServerError", 500)
     )
     event = firehose_event([caller(SAMPLE), {"CustomerEndpoint": None}])
     response = invoke(handler, event, remaining_ms=1500)
@@ -266,7 +266,7 @@ def test_lookup_errors_can_make_firehose_retry_the_batch(moto_table: Any, load_h
     def reset(request: Any, **_: Any) -> None:
         raise ConnectionClosedError(endpoint_url=request.url)
 
-    inject_fault(dynamodb.get_client(), reset)
+    inject_fault(handler.ENRICHER.client, reset)
     with pytest.raises(LookupUnavailableError, match="ON_LOOKUP_ERROR=retry_batch"):
         handler.lambda_handler(firehose_event([caller(SAMPLE)]), LambdaContext(remaining_ms=1500))
     assert emf_line(capsys.readouterr().out)["LookupErrors"] == 1  # metrics are written before raising
@@ -287,7 +287,7 @@ def test_unprocessed_keys_are_retried_until_resolved(moto_table: Any, load_handl
         body = json.dumps({"Responses": {}, "UnprocessedKeys": json.loads(request.body)["RequestItems"]})
         return AWSResponse(request.url, 200, {"Content-Type": "application/x-amz-json-1.0"}, _Body(body.encode()))
 
-    inject_fault(dynamodb.get_client(), unprocessed_first)
+    inject_fault(handler.ENRICHER.client, unprocessed_first)
     documents = decoded_documents(invoke(handler, firehose_event([caller(SAMPLE), caller(UNKNOWN)])))
     assert [d["EnrichmentStatus"]["customer"] for d in documents] == ["found", "not_found"]
     assert emf_line(capsys.readouterr().out)["DynamoDBCalls"] == 2
@@ -296,7 +296,7 @@ def test_unprocessed_keys_are_retried_until_resolved(moto_table: Any, load_handl
 def test_the_answer_comes_before_the_deadline_when_dynamodb_hangs(moto_table: Any, load_handler: Any) -> None:
     handler = load_handler()
     hang = Hang()
-    hang.install(dynamodb.get_client())
+    hang.install(handler.ENRICHER.client)
     started = time.monotonic()
     response = invoke(handler, firehose_event([caller(SAMPLE)] * 3), remaining_ms=1000)
     assert time.monotonic() - started < 1.0
@@ -322,17 +322,6 @@ def test_the_response_never_exceeds_six_million_bytes(moto_table: Any, load_hand
     assert any(
         line.get("count") == 16 - enriched for line in emitted_lines(out) if "6,000,000" in line.get("message", "")
     )
-
-
-def test_lookups_fail_cleanly_when_no_client_can_be_made(
-    moto_table: Any, load_handler: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
-    handler = load_handler()
-    monkeypatch.delenv("AWS_DEFAULT_REGION")
-    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
-    (document,) = decoded_documents(invoke(handler, firehose_event([caller(SAMPLE)])))
-    assert document["EnrichmentStatus"] == {"customer": "error"}
-    assert "NoRegionError" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -398,3 +387,230 @@ def test_emf_metrics_name_the_namespace_and_function(moto_table: Any, load_handl
     }
     assert all(isinstance(metrics[name], int | float) for name in names)
     assert metrics["Duration"] > 0
+
+
+def test_a_record_id_holding_a_lone_surrogate_cannot_crash_the_batch(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    # capsys's stdout is strict UTF-8, like the runtime's: a lone surrogate cannot be written to it as is.
+    event = firehose_event([b"not json", caller(SAMPLE)], ids=["\ud800", "\udfff-2"])
+    response = invoke(load_handler(), event)
+    assert [r["result"] for r in response["records"]] == ["ProcessingFailed", "Ok"]
+    lines = emitted_lines(capsys.readouterr().out)
+    (failure,) = [line for line in lines if line.get("message") == "record failed processing"]
+    assert failure["recordId"] == "\ud800"
+
+
+def test_undecodable_data_that_json_escapes_cannot_push_the_response_over_the_limit(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    notes = "備考" * 50_000  # 300 KB of UTF-8: each enriched record grows by 400 KB of base64
+    put_items(moto_table, CUSTOMER_TABLE, [{"number": SAMPLE, "契約者会社名": "株式会社サンプル商事", "Notes": notes}])
+    handler = load_handler([{**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名", "Notes": "Notes"}}])
+    event = firehose_event([caller(SAMPLE, Padding="x" * 250_000) for _ in range(8)] + [b"placeholder"])
+    event["records"][-1]["data"] = "\x01" * 400_000  # not base64: echoed as is, 2.4 MB once JSON-escaped
+    assert len(json.dumps(event).encode()) < 5_200_000  # a request Lambda accepts
+    response = invoke(handler, event)
+    for ascii_only in (True, False):  # the runtime's marshaller, python3.12 and the others
+        assert len(json.dumps(response, ensure_ascii=ascii_only).encode()) <= 6_000_000
+    assert response["records"][-1] == {
+        "recordId": event["records"][-1]["recordId"],
+        "result": "ProcessingFailed",
+        "data": event["records"][-1]["data"],
+    }
+    results = [r["result"] for r in response["records"][:8]]
+    assert "Ok" in results and "ProcessingFailed" in results
+    capsys.readouterr()
+
+
+AGENT_RULE = {
+    "name": "agent",
+    "source": "Agent.Username",
+    "table": "ctr-agents",
+    "key": "username",
+    "target": "AgentProfile",
+    "normalize": "none",
+}
+
+
+@pytest.mark.parametrize("policy", ["deliver_unenriched", "processing_failed"])
+def test_a_table_dynamodb_refuses_does_not_fail_the_keys_of_another_table(
+    moto_table: Any, load_handler: Any, capsys: Any, policy: str
+) -> None:
+    # The agent table does not exist (a typo, another Region, no permission: DynamoDB refuses the request).
+    handler = load_handler([CUSTOMER_RULE, AGENT_RULE], ON_LOOKUP_ERROR=policy)
+    voice = caller(SAMPLE)  # no agent: only the customer table is needed
+    inbound = load_json("ctr_inbound_voice")  # a customer and an agent
+    response = invoke(handler, firehose_event([voice, inbound]))
+    documents = decoded_documents(response)
+    assert documents[0]["Customer"]["CompanyName"] == "株式会社サンプル商事"
+    assert documents[0]["EnrichmentStatus"] == {"customer": "found", "agent": "skipped"}
+    if policy == "deliver_unenriched":
+        assert documents[1]["EnrichmentStatus"] == {"customer": "found", "agent": "error"}
+        assert documents[1]["Customer"]["CompanyName"] == "株式会社サンプル商事"
+    else:
+        assert [r["result"] for r in response["records"]] == ["Ok", "ProcessingFailed"]
+    out = capsys.readouterr().out
+    (failure,) = [line for line in emitted_lines(out) if line.get("message") == "DynamoDB lookups failed"]
+    assert failure["keys"] == 1 and failure["reasons"][0].startswith("ResourceNotFoundException")
+    assert (emf_line(out)["Found"], emf_line(out)["LookupErrors"]) == (2, 1)  # one error: the agent's key
+
+
+def without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    names = [name for name, _ in pairs]
+    assert len(names) == len(set(names)), f"duplicate keys in {names}"
+    return dict(pairs)
+
+
+def strictly_decoded(response: dict[str, Any]) -> list[Any]:
+    """Like decoded_documents, refusing a document that repeats a key (json.loads would keep the last)."""
+    decoded_documents(response)
+    return [
+        json.loads(base64.b64decode(r["data"]), object_pairs_hook=without_duplicate_keys) for r in response["records"]
+    ]
+
+
+def test_found_data_merges_into_an_object_already_at_the_target_keeping_the_ctrs_keys(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    capabilities = {"Video": "SEND", "ScreenShare": "SEND"}
+    ctrs = [
+        caller(SAMPLE, Customer={"Capabilities": capabilities, "CompanyName": "From the contact"}),
+        caller(SAMPLE, Customer={}),
+        caller(SAMPLE, Customer=None),  # null: nothing there yet
+    ]
+    event = firehose_event(ctrs, ids=["video-1", "empty-1", "null-1"])
+    collided, empty, null = strictly_decoded(invoke(load_handler(), event))  # single-line input: no repeated key
+    assert collided["Customer"] == {"Capabilities": capabilities, "CompanyName": "From the contact", "Tier": "gold"}
+    assert empty["Customer"] == null["Customer"] == {"CompanyName": "株式会社サンプル商事", "Tier": "gold"}
+    assert [d["EnrichmentStatus"] for d in (collided, empty, null)] == [{"customer": "found"}] * 3
+    warnings = [line for line in emitted_lines(capsys.readouterr().out) if line.get("level") == "WARNING"]
+    (warning,) = warnings
+    assert (warning["recordId"], warning["rule"], warning["keys"]) == ("video-1", "customer", ["CompanyName"])
+    assert "kept" in warning["message"]
+
+
+def test_a_target_holding_something_other_than_an_object_is_skipped_with_a_warning(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    values: list[Any] = ["legacy text", ["a"], 7, False]
+    event = firehose_event([caller(SAMPLE, Customer=value) for value in values])
+    documents = strictly_decoded(invoke(load_handler(), event))
+    assert [d["Customer"] for d in documents] == values
+    assert [d["EnrichmentStatus"] for d in documents] == [{"customer": "skipped"}] * 4
+    warnings = [line for line in emitted_lines(capsys.readouterr().out) if line.get("level") == "WARNING"]
+    assert [(w["recordId"], w["rule"], w["target"]) for w in warnings] == [
+        (f"record-{i:05d}", "customer", "Customer") for i in range(4)
+    ]
+
+
+def test_an_unknown_caller_leaves_a_value_already_at_the_target_untouched(moto_table: Any, load_handler: Any) -> None:
+    values: list[Any] = [{"Capabilities": {"Video": "SEND"}}, "legacy text", None]
+    event = firehose_event([caller(UNKNOWN, Customer=value) for value in values])
+    documents = strictly_decoded(invoke(load_handler(), event))
+    assert [d["Customer"] for d in documents] == values
+    assert [d["EnrichmentStatus"] for d in documents] == [{"customer": "not_found"}] * 3
+
+
+def test_a_nested_target_merges_and_never_nulls_what_is_there(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+    handler = load_handler([{**CUSTOMER_RULE, "target": "Enrichment.Customer"}])
+    ctrs = [
+        caller(SAMPLE, Enrichment={"Customer": {"Tier": "platinum", "Since": 2019}}),
+        caller(UNKNOWN, Enrichment={"Customer": {"Since": 2020}}),
+    ]
+    merged, unknown = strictly_decoded(invoke(handler, firehose_event(ctrs)))
+    assert merged["Enrichment"]["Customer"] == {
+        "Tier": "platinum",
+        "Since": 2019,
+        "CompanyName": "株式会社サンプル商事",
+    }
+    assert unknown["Enrichment"]["Customer"] == {"Since": 2020}
+    (warning,) = [line for line in emitted_lines(capsys.readouterr().out) if line.get("level") == "WARNING"]
+    assert warning["keys"] == ["Tier"]
+
+
+EXACT_NUMBERS = {
+    "Sixteen": "9007199254740.993",
+    "Seventeen": "12345678901234.567",
+    "ThirtyEight": "1234567890123456789012345678.9012345678",
+    "Tiny": "-9.8765432109876543210987654321098765432E-100",
+    "Integer38": "12345678901234567890123456789012345678",
+}
+
+
+def test_dynamodb_numbers_are_written_with_every_digit(moto_table: Any, load_handler: Any) -> None:
+    from decimal import Decimal
+
+    item = {"number": SAMPLE, **{name: Decimal(text) for name, text in EXACT_NUMBERS.items()}}
+    item["Set"] = {Decimal("0.12345678901234567"), Decimal("2")}
+    put_items(moto_table, CUSTOMER_TABLE, [item])
+    handler = load_handler([{**CUSTOMER_RULE, "attributes": None}])
+    multi_line = json.dumps(caller(SAMPLE), indent=1).encode()  # re-serialised, not extended in place
+    response = invoke(handler, firehose_event([caller(SAMPLE), multi_line]))
+    for record in response["records"]:
+        text = base64.b64decode(record["data"]).decode()
+        for name, number in EXACT_NUMBERS.items():
+            assert f'"{name}":{number}' in text
+        customer = json.loads(text, parse_float=Decimal)["Customer"]
+        assert sorted(customer["Set"]) == [Decimal("0.12345678901234567"), 2]
+
+
+def test_numbers_in_a_reserialised_ctr_keep_every_digit(moto_table: Any, load_handler: Any) -> None:
+    ctr = b'{\n "ContactId": "c1",\n "Cost": 1234567890123456.78,\n "Small": 0.1,\n "Big": 12345678901234567890,\n' + (
+        b' "CustomerEndpoint": {"Address": "+81312345678"}\n}'
+    )
+    (document,) = [base64.b64decode(r["data"]) for r in invoke(load_handler(), firehose_event([ctr]))["records"]]
+    assert b'"Cost":1234567890123456.78,"Small":0.1,"Big":12345678901234567890,' in document
+
+
+def test_an_escaped_lone_surrogate_in_a_target_stops_the_cold_start_with_a_config_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: Any
+) -> None:
+    monkeypatch.setenv("ENRICHMENT_RULES", json.dumps([{**CUSTOMER_RULE, "target": "\ud800"}]))  # "\\ud800" in JSON
+    sys.modules.pop("ctr_enrichment.handler", None)
+    with pytest.raises(ConfigError, match=re.escape("(rule 'customer'): field 'target'")):
+        importlib.import_module("ctr_enrichment.handler")
+    (line,) = emitted_lines(capsys.readouterr().out)
+    assert line["message"] == "invalid configuration" and "field 'target'" in line["error"]
+
+
+def test_each_record_gets_a_debug_line_and_each_invocation_one_info_summary(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    event = firehose_event([caller(SAMPLE), caller(UNKNOWN), b"oops"])
+    invoke(load_handler(LOG_LEVEL="DEBUG"), event)
+    lines = emitted_lines(capsys.readouterr().out)
+    debug = [line for line in lines if line.get("level") == "DEBUG"]
+    # One line per record, as each is finished: a record that waits for DynamoDB comes after one that did not.
+    assert {line["recordId"]: (line["result"], line["statuses"]) for line in debug} == {
+        "record-00000": ("Ok", {"customer": "found"}),
+        "record-00001": ("Ok", {"customer": "not_found"}),
+        "record-00002": ("ProcessingFailed", {}),
+    }
+    assert len(debug) == 3
+    (summary,) = [line for line in lines if line.get("level") == "INFO"]
+    assert summary["message"] == "batch transformed"
+    assert (summary["records"], summary["ok"], summary["processing_failed"]) == (3, 2, 1)
+    assert (summary["found"], summary["not_found"], summary["dynamodb_calls"]) == (1, 1, 1)
+    assert summary["cache_entries"] == 2 and summary["cache_bytes"] > 0 and summary["duration_ms"] > 0
+
+
+def test_the_default_level_writes_the_summary_but_no_per_record_line(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    invoke(load_handler(), firehose_event([caller(SAMPLE)] * 5))
+    levels = [line.get("level") for line in emitted_lines(capsys.readouterr().out) if "_aws" not in line]
+    assert levels == ["INFO"]
+
+
+def test_data_no_runtime_could_send_back_is_answered_empty_with_a_log_line(
+    moto_table: Any, load_handler: Any, capsys: Any
+) -> None:
+    event = firehose_event([caller(SAMPLE), b"placeholder"])
+    event["records"][1]["data"] = "\ud800 is not base64"  # a hand-made event: Firehose always sends base64
+    response = invoke(load_handler(), event)
+    assert [(r["result"], r["data"]) for r in response["records"][1:]] == [("ProcessingFailed", "")]
+    json.dumps(response, ensure_ascii=False).encode("utf-8")  # what python3.12's runtime does with it
+    lines = emitted_lines(capsys.readouterr().out)
+    (warning,) = [line for line in lines if line.get("message", "").startswith("record answered without its data")]
+    assert warning["recordId"] == "record-00001"

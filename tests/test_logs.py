@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ctr_enrichment.logs import JsonLogger
-from ctr_enrichment.metrics import InvocationMetrics, emf_document
+from ctr_enrichment.metrics import InvocationMetrics, emf_document, emit
 
 
 def test_lines_are_json_with_bound_context_and_fields(capsys: Any) -> None:
@@ -44,3 +44,19 @@ def test_emf_document_carries_every_counter() -> None:
     assert document["_aws"]["Timestamp"] == 1_700_000_000_000
     assert (document["Records"], document["Found"], document["NotFound"], document["Skipped"]) == (3, 1, 1, 1)
     assert (document["DynamoDBCalls"], document["Duration"], document["LookupErrors"]) == (1, 2.5, 0)
+
+
+def test_a_lone_surrogate_in_a_field_cannot_crash_the_log_line(capsys: Any) -> None:
+    JsonLogger().warning("record failed processing", recordId="\ud800-id", reason="data is not valid base64")
+    line = json.loads(capsys.readouterr().out)
+    assert line["recordId"] == "\ud800-id" and line["reason"] == "data is not valid base64"
+
+
+def test_a_stdout_that_cannot_take_the_line_does_not_crash_the_caller(monkeypatch: Any) -> None:
+    class BrokenStream:
+        def write(self, text: str) -> int:
+            raise OSError("stdout is gone")
+
+    monkeypatch.setattr("sys.stdout", BrokenStream())
+    JsonLogger().error("still answered", recordId="r1")
+    emit({"_aws": {}, "Records": 1})

@@ -43,7 +43,7 @@ def build_requests(wanted: Mapping[TableQuery, Iterable[str]]) -> list[RequestIt
 
 def lookup(client: Any, wanted: Mapping[TableQuery, Iterable[str]], deadline: Deadline) -> LookupResult:
     """Every answer of a LookupStream for ``wanted``, merged."""
-    stream = LookupStream({query.table: query for query in wanted}, lambda: client, get_executor(), deadline)
+    stream = LookupStream({query.table: query for query in wanted}, client, get_executor(), deadline)
     for query, keys in wanted.items():
         for key in keys:
             stream.want(query.table, key)
@@ -230,3 +230,21 @@ def test_an_item_that_cannot_be_decoded_fails_its_request_instead_of_the_batch(m
     result = lookup(moto_table, {CUSTOMERS: ["+1", "+2"]}, NO_DEADLINE)
     assert set(result.failed) == {(CUSTOMER_TABLE, "+1"), (CUSTOMER_TABLE, "+2")}
     assert all(reason.startswith("lookup failed: ValueError") for reason in result.failed.values())
+
+
+def test_a_request_refused_for_one_table_is_split_so_the_other_tables_keys_are_answered(stubbed: Any) -> None:
+    client, stubber = stubbed
+    (request,) = build_requests({CUSTOMERS: ["+1"], ACCOUNTS: ["A1"]})
+    stubber.add_client_error("batch_get_item", "AccessDeniedException", "not authorized on ctr-accounts")
+    stubber.add_response(
+        "batch_get_item",
+        {"Responses": {CUSTOMER_TABLE: [item("+1", "Acme")]}},
+        {"RequestItems": {CUSTOMER_TABLE: request[CUSTOMER_TABLE]}},
+    )
+    stubber.add_client_error("batch_get_item", "AccessDeniedException", "not authorized on ctr-accounts")
+    result = fetch_request(
+        client, request, {CUSTOMER_TABLE: CUSTOMERS, "ctr-accounts": ACCOUNTS}, NO_DEADLINE, rng=random.Random(1)
+    )
+    assert result.items == {(CUSTOMER_TABLE, "+1"): {"number": "+1", "契約者会社名": "Acme"}}
+    assert result.failed == {("ctr-accounts", "A1"): "AccessDeniedException: not authorized on ctr-accounts"}
+    assert result.calls == 3

@@ -46,8 +46,8 @@ def runtime_site(destination: Path) -> Path:
 
 def test_the_zip_holds_only_the_package(tmp_path: Path) -> None:
     names = zipfile.ZipFile(build_zip(tmp_path)).namelist()
-    assert "ctr_enrichment/handler.py" in names
-    assert all(name.startswith("ctr_enrichment/") and name.endswith(".py") for name in names)
+    assert {"ctr_enrichment/handler.py", "ctr_enrichment/contract.json"} <= set(names)
+    assert all(name.startswith("ctr_enrichment/") and name.endswith((".py", ".json")) for name in names)
 
 
 def test_the_unzipped_handler_runs_in_a_clean_interpreter(tmp_path: Path, dynalite_table: str, dynalite: Any) -> None:

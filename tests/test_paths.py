@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ctr_enrichment.paths import get_path, is_writable, set_path
+from ctr_enrichment.paths import get_path, set_path, target_state
 
 
 def test_get_path_reads_nested_values_and_returns_none_for_missing_or_non_object_steps() -> None:
@@ -20,9 +20,11 @@ def test_set_path_creates_missing_and_null_intermediate_objects() -> None:
     assert document == {"Enrichment": {"Customer": {"Company": "Acme"}}, "Top": 1}
 
 
-def test_a_path_through_a_non_object_value_is_not_writable() -> None:
-    document = {"Enrichment": "already a string", "Ok": {}}
-    assert not is_writable(document, ("Enrichment", "Customer"))
-    assert is_writable(document, ("Ok", "Customer"))
-    assert is_writable(document, ("Absent", "Customer"))
-    assert is_writable(document, ("Enrichment",))
+def test_the_target_state_tells_absent_objects_values_and_blocked_paths_apart() -> None:
+    document = {"Enrichment": "already a string", "Ok": {"Customer": {"Tier": "gold"}, "Text": "x", "Null": None}}
+    assert target_state(document, ("Enrichment", "Customer")) == ("blocked", "already a string")
+    assert target_state(document, ("Ok", "Customer")) == ("object", {"Tier": "gold"})
+    assert target_state(document, ("Ok", "Text")) == ("value", "x")
+    assert target_state(document, ("Ok", "Null")) == ("absent", None)
+    assert target_state(document, ("Absent", "Customer")) == ("absent", None)
+    assert target_state(document, ("Enrichment",)) == ("value", "already a string")

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctr_enrichment.config import ConfigError, parse_rules
+from ctr_enrichment.enrichment import Renderer
 from tests.conftest import CTR_FIXTURES, CUSTOMER_RULE, LambdaContext, invoke, load_json, put_items
 
 KNOWN = {"+81312345678": "株式会社サンプル商事", "+14155550123": "Acme Corporation", "+442079460958": "Globex Ltd"}
@@ -76,6 +79,8 @@ def endpoints(draw: st.DrawFn) -> tuple[Any, str | None]:
 
 
 ODD_NUMBERS = ["1E5", "-0", "1.000", "12345678901234567890123", "1e-7", "-0.0", "0.1e+2", "5e300"]
+# More significant digits than a double holds: they must come back digit for digit.
+ODD_NUMBERS += ["1234567890123456.78", "-0.12345678901234567890123", "9.8765432109876543210E-100"]
 
 
 @st.composite
@@ -107,6 +112,15 @@ def ctr_payloads(draw: st.DrawFn) -> tuple[str, bytes, str | None]:
     return "ctr", text.encode("utf-8", "surrogatepass"), status
 
 
+def is_json(payload: bytes) -> bool:
+    """True when ``payload`` happens to be valid JSON after all (such as "{" + "}")."""
+    try:
+        json.loads(payload)
+    except ValueError:
+        return False
+    return True
+
+
 def _nested(depth: int, kind: str) -> bytes:
     if kind == "object":
         return b'{"a":' * depth + b"1" + b"}" * depth
@@ -117,7 +131,10 @@ def _nested(depth: int, kind: str) -> bytes:
 
 invalid_payloads = st.one_of(
     st.tuples(st.just("not_utf8"), st.binary(min_size=1).map(lambda b: b'{"a":"' + b"\xff" + b + b'"}')),
-    st.tuples(st.just("not_json"), st.text(min_size=1, max_size=30).map(lambda t: ("{" + t).encode())),
+    st.tuples(
+        st.just("not_json"),
+        st.text(min_size=1, max_size=30).map(lambda t: ("{" + t).encode()).filter(lambda b: not is_json(b)),
+    ),
     st.tuples(
         st.just("not_object"),
         json_values.filter(lambda v: not isinstance(v, dict)).map(lambda v: json.dumps(v).encode()),
@@ -178,7 +195,7 @@ def check_record(case: Case, out: dict[str, Any]) -> None:
         assert out == {"recordId": case.record_id, "result": "ProcessingFailed", "data": case.data}, case.kind
         return
     try:
-        expected = json.loads(case.payload)  # the input, as any JSON reader sees it
+        expected = json.loads(case.payload, parse_float=Decimal)  # the input, every digit of every number
     except RecursionError:
         expected = None  # too deep for Python itself
     if out["result"] == "ProcessingFailed":
@@ -188,20 +205,27 @@ def check_record(case: Case, out: dict[str, Any]) -> None:
     assert out["result"] == "Ok", case.kind
     text = base64.b64decode(out["data"], validate=True).decode("utf-8")
     assert "\n" not in text and "\r" not in text
-    actual = json.loads(text)
+    actual = json.loads(text, parse_float=Decimal)
     assert isinstance(actual, dict)
     status = actual["EnrichmentStatus"]["customer"]
     assert list(actual["EnrichmentStatus"]) == ["customer"]
     assert status in {"found", "not_found", "skipped"}  # the server is healthy: never "error"
+    before = expected.get("Customer")  # what the CTR already held at the target (null: nothing)
     if case.status is not None:
-        assert status == case.status
+        # Found data cannot be written over a value that is not an object: the rule is skipped instead.
+        blocked = case.status == "found" and before is not None and not isinstance(before, dict)
+        assert status == ("skipped" if blocked else case.status)
     added = {"EnrichmentStatus"} | ({"Customer"} if status in {"found", "not_found"} else set())
     assert set(actual) == set(expected) | added
     assert {k: v for k, v in actual.items() if k not in added} == {k: v for k, v in expected.items() if k not in added}
-    if status == "found":
-        assert actual["Customer"]["CompanyName"] in KNOWN.values()
-    if status == "not_found":
-        assert actual["Customer"] is None
+    if status == "found":  # merged into what was there; every key the CTR had keeps its value
+        assert actual["Customer"] == {**actual["Customer"], **(before or {})}
+        assert actual["Customer"]["CompanyName"] in {*KNOWN.values(), (before or {}).get("CompanyName")}
+        assert set(actual["Customer"]) == {*(before or {}), "CompanyName"}
+    if status == "not_found":  # an unknown caller never replaces a value with null
+        assert actual["Customer"] == before
+    if status == "skipped" and "Customer" in expected:
+        assert actual["Customer"] == before
 
 
 def run_batch(handler: Any, cases: list[Case]) -> dict[str, Any]:
@@ -230,7 +254,8 @@ def test_every_record_is_answered_once_in_order_with_the_right_outcome(
     def check(cases: list[Case]) -> None:
         response = run_batch(handler, cases)
         assert len(response["records"]) == len(cases)
-        assert len(json.dumps(response)) <= 6_000_000
+        for ascii_only in (True, False):  # as the runtime's marshaller writes it, on every Python runtime
+            assert len(json.dumps(response, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")) <= 6_000_000
         for case, out in zip(cases, response["records"], strict=True):
             check_record(case, out)
         capsys.readouterr()  # keep the handler's log lines from piling up across examples
@@ -276,22 +301,61 @@ def test_the_response_never_exceeds_6_000_000_bytes(
     check()
 
 
+# Text that JSON can carry and UTF-8 cannot: lone surrogates arrive as \\u escapes in the rules document.
+any_text = st.text(st.characters(exclude_categories=()), max_size=6) | st.sampled_from(["\ud800", "a\udfff", "\udc00b"])
+# Names one character away from valid: the kind of input where a lenient regex lets through what Terraform refuses.
+near_names = st.sampled_from(["customer\n", "customer ", "\ncustomer", "cüstomer", "customer\u0660"])
+near_tables = st.sampled_from(
+    [
+        "ctr-customers\n",
+        "arn:aws:dynamodb:us-east-1:１２３４５６７８９０１２:table/customers",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/customers\n",
+        "arn:aws:dynamodb:us-east-1:123456789012:table/customers",
+    ]
+)
 rule_fields = st.fixed_dictionaries(
     {},
     optional={
-        "name": st.one_of(st.sampled_from(["customer", "agent", "a b", "", "x" * 65]), json_values),
-        "source": st.one_of(st.sampled_from(["CustomerEndpoint.Address", "a..b", ".a", "Agent.Username"]), json_values),
-        "table": st.one_of(st.sampled_from(["ctr-customers", "ab", "bad/name"]), json_values),
-        "key": st.one_of(st.sampled_from(["number", ""]), json_values),
-        "attributes": st.one_of(st.none(), st.dictionaries(st.text(max_size=5), json_values, max_size=3)),
-        "target": st.one_of(st.sampled_from(["Customer", "EnrichmentStatus", "CustomerEndpoint"]), json_values),
+        "name": st.one_of(st.sampled_from(["customer", "agent", "a b", "", "x" * 65]), near_names, json_values),
+        "source": st.one_of(
+            st.sampled_from(["CustomerEndpoint.Address", "a..b", ".a", "Agent.Username"]), any_text, json_values
+        ),
+        "table": st.one_of(st.sampled_from(["ctr-customers", "ab", "bad/name"]), near_tables, json_values),
+        "key": st.one_of(st.sampled_from(["number", ""]), any_text, json_values),
+        "attributes": st.one_of(
+            st.none(), st.dictionaries(any_text, json_values, max_size=3), st.dictionaries(any_text, any_text)
+        ),
+        "target": st.one_of(
+            st.sampled_from(["Customer", "EnrichmentStatus", "CustomerEndpoint"]), any_text, json_values
+        ),
         "normalize": st.one_of(st.sampled_from(["phone", "none", "e164"]), json_values),
         "extra": json_values,
     },
 )
+TERRAFORM_RULE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]{0,63}", re.ASCII)  # variables.tf, RE2: $ = end of text
+TERRAFORM_TABLE = re.compile(r"(?:arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/)?[A-Za-z0-9_.-]{3,255}")
 
 
-@given(st.one_of(st.lists(rule_fields, max_size=3), json_values, st.text(max_size=20)))
+VALID_RULE = {**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名"}}
+
+
+@st.composite
+def near_valid_rules(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid rule with one or two fields replaced: every check downstream of the first one gets exercised."""
+    rule = dict(VALID_RULE)
+    changes = draw(rule_fields.filter(lambda fields: 1 <= len(fields) <= 2))
+    rule.update(changes)
+    return rule
+
+
+@given(
+    st.one_of(
+        st.lists(rule_fields, max_size=3),
+        st.lists(near_valid_rules(), min_size=1, max_size=2),
+        json_values,
+        st.text(max_size=20),
+    )
+)
 def test_any_rules_document_is_either_valid_or_refused_with_a_config_error(document: Any) -> None:
     text = document if isinstance(document, str) else json.dumps(document)
     try:
@@ -305,3 +369,7 @@ def test_any_rules_document_is_either_valid_or_refused_with_a_config_error(docum
     for rule in rules:
         assert rule.normalize in {"phone", "none"} and rule.target[0] != "EnrichmentStatus"
         assert all(rule.source) and all(rule.target) and rule.key and rule.table
+        assert TERRAFORM_RULE_NAME.fullmatch(rule.name) and TERRAFORM_TABLE.fullmatch(rule.table)
+        # Whatever the function accepts it can send to DynamoDB and write into a document: valid UTF-8.
+        json.dumps(rule.source + rule.target + (rule.key,) + (rule.attributes or ()), ensure_ascii=False).encode()
+    Renderer(rules)  # what the cold start builds from the rules

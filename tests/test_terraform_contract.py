@@ -218,11 +218,11 @@ def test_default_settings_are_the_handlers_defaults(default_plan: dict[str, Any]
         "ENRICHMENT_RULES",
         "ON_LOOKUP_ERROR",
         "CACHE_TTL_SECONDS",
-        "CACHE_MAX_ENTRIES",
         "METRICS_NAMESPACE",
         "LOG_LEVEL",
     }
     settings = load_settings(env)
+    assert settings.cache_max_entries is None  # bounded by memory alone
     defaults = load_settings({"ENRICHMENT_RULES": env["ENRICHMENT_RULES"]})
     assert settings == defaults
 
@@ -316,14 +316,15 @@ def test_package_holds_the_python_sources_at_the_zip_root(module_copy: Path, def
     assert Path(planned(default_plan, "aws_lambda_function.this")["filename"]).name == "ctr-enrichment-lambda.zip"
     expected = sorted(
         path.relative_to(REPO / "lambda_src").as_posix()
-        for path in (REPO / "lambda_src").rglob("*.py")
+        for pattern in ("*.py", "*.json")
+        for path in (REPO / "lambda_src").rglob(pattern)
         if "__pycache__" not in path.parts and "tests" not in path.parts
     )
     with zipfile.ZipFile(zip_path) as bundle:
         assert sorted(bundle.namelist()) == expected
         for name in expected:
             assert bundle.read(name) == (REPO / "lambda_src" / name).read_bytes(), name
-    assert "ctr_enrichment/handler.py" in expected
+    assert {"ctr_enrichment/handler.py", "ctr_enrichment/contract.json"} <= set(expected)
 
 
 def test_readme_generator_reads_what_terraform_reads(default_plan: dict[str, Any]) -> None:
@@ -387,10 +388,36 @@ PARITY_CASES: dict[str, tuple[list[dict[str, Any]], str | None]] = {
         [rule(), rule(name="system", source="SystemEndpoint.Address", target="System", key="phone")],
         "must use the same key",
     ),
+    "name_with_trailing_newline": ([rule(name="customer\n")], "lookups[*].name must be 1-64 characters"),
+    "table_with_trailing_newline": ([rule(table="customers\n")], "must be a DynamoDB table name"),
+    "table_arn_with_full_width_account": (
+        [rule(table="arn:aws:dynamodb:us-east-1:１２３４５６７８９０１２:table/customers")],
+        "must be a DynamoDB table name",
+    ),
     "accepts_underscore_and_64_characters": ([rule(name="_" + "n" * 63)], None),
     "accepts_target_sharing_a_text_prefix": ([rule(source="Customer", target="CustomerInfo")], None),
     "accepts_key_of_255_bytes": ([rule(key="キ" * 85)], None),
     "accepts_table_arn": ([rule(table="arn:aws-cn:dynamodb:cn-north-1:123456789012:table/customers")], None),
+}
+
+
+# case: (Terraform variable, value, the function's environment variable, fragment of Terraform's error message;
+# None = both must accept). The same value goes to the variable and, as Terraform renders it, to the environment.
+SETTING_PARITY_CASES: dict[str, tuple[str, str, str, str | None]] = {
+    "namespace_reserved_for_aws": ("metrics_namespace", "AWS/Lambda", "METRICS_NAMESPACE", "metrics_namespace must"),
+    "namespace_with_bang": ("metrics_namespace", "Contact!Center", "METRICS_NAMESPACE", "metrics_namespace must"),
+    "namespace_blank": ("metrics_namespace", "   ", "METRICS_NAMESPACE", "metrics_namespace must"),
+    "namespace_with_newline": ("metrics_namespace", "Ctr\n", "METRICS_NAMESPACE", "metrics_namespace must"),
+    "namespace_with_leading_colon": ("metrics_namespace", ":ctr", "METRICS_NAMESPACE", "metrics_namespace must"),
+    "log_level_lower_case": ("log_level", "debug", "LOG_LEVEL", "log_level must be"),
+    "log_level_with_newline": ("log_level", "DEBUG\n", "LOG_LEVEL", "log_level must be"),
+    "policy_with_newline": ("on_lookup_error", "retry_batch\n", "ON_LOOKUP_ERROR", "on_lookup_error must be"),
+    "accepts_namespace_with_every_allowed_character": (
+        "metrics_namespace",
+        "Contact Centre/CTR_1.0-#:x",
+        "METRICS_NAMESPACE",
+        None,
+    ),
 }
 
 
@@ -399,7 +426,10 @@ def terraform_verdicts(module_copy: Path) -> dict[str, list[str]]:
     """Plan every case in its own test file (a failed run ends its file); errors per case."""
     cases_dir = module_copy / "parity"
     cases_dir.mkdir()
-    for case, (rules, _) in PARITY_CASES.items():
+    cases = {case: f"lookups = {json.dumps(rules, ensure_ascii=False)}" for case, (rules, _) in PARITY_CASES.items()}
+    for case, (variable, value, _, _) in SETTING_PARITY_CASES.items():
+        cases[case] = f"{variable} = {json.dumps(value, ensure_ascii=False)}"
+    for case, assignment in cases.items():
         (cases_dir / f"{case}.tftest.hcl").write_text(
             f"""
 mock_provider "aws" {{
@@ -412,14 +442,14 @@ run "{case}" {{
   command = plan
   variables {{
     opensearch_allow_public_endpoint = true
-    lookups = {json.dumps(rules, ensure_ascii=False)}
+    {assignment}
   }}
 }}
 """,
             encoding="utf-8",
         )
     result = run_terraform(module_copy, "test", "-json", "-no-color", "-test-directory=parity")
-    verdicts: dict[str, list[str]] = {case: [] for case in PARITY_CASES}
+    verdicts: dict[str, list[str]] = {case: [] for case in cases}
     completed: set[str] = set()
     for line in result.stdout.splitlines():
         message = json.loads(line)
@@ -429,7 +459,7 @@ run "{case}" {{
             verdicts[case].append(f"{diagnostic['summary']}: {diagnostic.get('detail', '')}")
         if message.get("type") == "test_run" and message["test_run"].get("progress") == "complete":
             completed.add(message["test_run"]["run"])
-    assert completed == set(PARITY_CASES), f"not every case ran:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert completed == set(cases), f"not every case ran:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
     return verdicts
 
 
@@ -446,3 +476,18 @@ def test_terraform_and_parser_agree_on_rules(case: str, terraform_verdicts: dict
     assert terraform_message in errors[0]
     with pytest.raises(ConfigError):
         parse_rules(text)
+
+
+@pytest.mark.parametrize("case", list(SETTING_PARITY_CASES))
+def test_terraform_and_the_cold_start_agree_on_settings(case: str, terraform_verdicts: dict[str, list[str]]) -> None:
+    _, value, name, terraform_message = SETTING_PARITY_CASES[case]
+    errors = terraform_verdicts[case]
+    environment = {"ENRICHMENT_RULES": json.dumps([rule()]), name: value}
+    if terraform_message is None:
+        assert errors == [], f"Terraform rejected a valid setting: {errors}"
+        load_settings(environment)
+        return
+    assert len(errors) == 1, f"expected one plan-time error, got {errors}"
+    assert terraform_message in errors[0]
+    with pytest.raises(ConfigError, match=name):
+        load_settings(environment)

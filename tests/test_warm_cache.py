@@ -1,4 +1,4 @@
-"""Cold start and warm cache: the client is made lazily, the cache is bounded, expires and remembers misses."""
+"""Cold start and warm cache: the client is built during INIT, the cache is bounded, expires and remembers misses."""
 
 from __future__ import annotations
 
@@ -7,12 +7,15 @@ import time
 import tracemalloc
 from typing import Any
 
-from ctr_enrichment import dynamodb
+import botocore.session
+import pytest
+
 from tests.conftest import (
     CUSTOMER_RULE,
     caller,
     decoded_documents,
     emf_line,
+    emitted_lines,
     firehose_event,
     invoke,
     load_json,
@@ -20,19 +23,80 @@ from tests.conftest import (
 )
 
 SAMPLE = "+81312345678"
+UNKNOWN = "+819000000000"
 
 
-def test_a_cold_start_makes_no_client_until_a_record_needs_a_lookup(
-    dynalite_table: str, load_handler: Any, capsys: Any
+@pytest.fixture
+def clients_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The service name of every botocore client built from now on."""
+    built: list[str] = []
+    create_client = botocore.session.Session.create_client
+
+    def counting(self: Any, service_name: str, *args: Any, **kwargs: Any) -> Any:
+        built.append(service_name)
+        return create_client(self, service_name, *args, **kwargs)
+
+    monkeypatch.setattr(botocore.session.Session, "create_client", counting)
+    return built
+
+
+def test_the_client_is_built_during_init_and_reused_by_every_invocation(
+    dynalite_table: str, load_handler: Any, clients_built: list[str], capsys: Any
 ) -> None:
     handler = load_handler([{**CUSTOMER_RULE, "table": dynalite_table}])
-    assert dynamodb.get_client.cache_info().currsize == 0
-    invoke(handler, firehose_event([load_json("ctr_chat"), b"not json"]))
-    assert dynamodb.get_client.cache_info().currsize == 0  # nothing to look up, no client
+    assert clients_built == ["dynamodb"]  # at import: the INIT phase, outside any invocation's timeout
     invoke(handler, firehose_event([caller(SAMPLE)]))
-    assert dynamodb.get_client.cache_info().currsize == 1
-    assert len(handler.ENRICHER.cache) == 1
-    capsys.readouterr()
+    invoke(handler, firehose_event([caller("+81312345679")]))
+    assert clients_built == ["dynamodb"]
+    assert emf_line(capsys.readouterr().out.splitlines()[-1])["DynamoDBCalls"] == 1
+
+
+def test_no_client_is_built_and_no_call_made_once_the_deadline_has_passed(
+    dynalite_table: str, load_handler: Any, clients_built: list[str], capsys: Any
+) -> None:
+    handler = load_handler([{**CUSTOMER_RULE, "table": dynalite_table}])
+    built_at_init = len(clients_built)
+    # 50 ms left is less than the safety margin: the deadline has passed before the first record is read.
+    response = invoke(handler, firehose_event([caller(SAMPLE), caller(UNKNOWN), b"oops"]), remaining_ms=50)
+    assert len(clients_built) == built_at_init
+    assert [r["result"] for r in response["records"]] == ["Ok", "Ok", "ProcessingFailed"]
+    assert [d["EnrichmentStatus"] for d in decoded_documents(response)[:2]] == [{"customer": "error"}] * 2
+    out = capsys.readouterr().out
+    assert emf_line(out)["DynamoDBCalls"] == 0
+    (failure,) = [line for line in emitted_lines(out) if line.get("message") == "DynamoDB lookups failed"]
+    assert failure["reasons"] == ["deadline reached before DynamoDB answered"]
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ({"AWS_DEFAULT_REGION": None, "AWS_CONFIG_FILE": "/nonexistent"}, "NoRegionError"),
+        ({"AWS_ENDPOINT_URL_DYNAMODB": "not a url"}, "Invalid endpoint"),
+    ],
+)
+def test_a_client_that_cannot_be_built_at_init_fails_lookups_per_key_not_the_function(
+    moto_table: Any,
+    load_handler: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: Any,
+    case: tuple[dict[str, str | None], str],
+) -> None:
+    environment, reason = case
+    for name, value in environment.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    handler = load_handler()  # the function starts
+    response = invoke(handler, firehose_event([caller(SAMPLE), load_json("ctr_chat")]))
+    assert [d["EnrichmentStatus"] for d in decoded_documents(response)] == [
+        {"customer": "error"},
+        {"customer": "skipped"},
+    ]
+    (failure,) = [
+        line for line in emitted_lines(capsys.readouterr().out) if line.get("message") == "DynamoDB lookups failed"
+    ]
+    assert reason in failure["reasons"][0]
 
 
 def test_memory_stays_flat_over_many_invocations_with_ever_new_callers(

@@ -3,6 +3,11 @@
 Everything here is validated once, at cold start. A bad configuration must stop the function before it
 touches a record, with a message that names the rule and the field, because a function that silently
 enriches nothing looks healthy while every dashboard goes blank.
+
+The checks are exactly as strict as the Terraform module's, from the same definition: ``contract.json``
+beside this file, which the module reads too. Values are matched whole (no trailing newline slips through a
+``$``), digits are ASCII (``\\d`` and ``int()`` accept any Unicode digit), and environment values are taken
+as Terraform renders them, not stripped.
 """
 
 from __future__ import annotations
@@ -12,25 +17,34 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, cast
 
 NormalizeMode = Literal["phone", "none"]
 LookupErrorPolicy = Literal["deliver_unenriched", "processing_failed", "retry_batch"]
 
-STATUS_FIELD = "EnrichmentStatus"
-NORMALIZE_MODES: tuple[NormalizeMode, ...] = ("phone", "none")
-LOOKUP_ERROR_POLICIES: tuple[LookupErrorPolicy, ...] = ("deliver_unenriched", "processing_failed", "retry_batch")
-LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+CONTRACT: dict[str, Any] = json.loads((Path(__file__).with_name("contract.json")).read_text(encoding="utf-8"))
+
+STATUS_FIELD: str = CONTRACT["status_field"]
+NORMALIZE_MODES: tuple[NormalizeMode, ...] = tuple(CONTRACT["normalize_modes"])
+LOOKUP_ERROR_POLICIES: tuple[LookupErrorPolicy, ...] = tuple(CONTRACT["on_lookup_error_policies"])
+LOG_LEVELS: tuple[str, ...] = tuple(CONTRACT["log_levels"])
 
 DEFAULT_CACHE_TTL_SECONDS = 300.0
-DEFAULT_CACHE_MAX_ENTRIES = 100_000
 DEFAULT_METRICS_NAMESPACE = "CtrEnrichment"
+# Lambda sets AWS_LAMBDA_FUNCTION_MEMORY_SIZE; elsewhere (tests, replays) the function sizes itself for the
+# smallest memory the module allows.
+DEFAULT_MEMORY_SIZE_MB = 128
 
 _REQUIRED_FIELDS = ("name", "source", "table", "key", "target")
 _OPTIONAL_FIELDS = ("attributes", "normalize")
-_RULE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
+_RULE_NAME = re.compile(CONTRACT["rule_name_pattern"])
 # A table may be named or given by ARN (BatchGetItem accepts both).
-_TABLE = re.compile(r"^(?:arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table/)?[A-Za-z0-9_.-]{3,255}$")
+_TABLE = re.compile(CONTRACT["table_pattern"])
+_METRICS_NAMESPACE = re.compile(CONTRACT["metrics_namespace_pattern"])
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+# What Terraform's tostring() writes for a number >= 0 (e.g. 300, 0.5, 1e-07).
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 _MAX_KEY_NAME_BYTES = 255
 
 
@@ -57,9 +71,32 @@ class Settings:
     rules: tuple[Rule, ...]
     on_lookup_error: LookupErrorPolicy = "deliver_unenriched"
     cache_ttl_seconds: float = DEFAULT_CACHE_TTL_SECONDS
-    cache_max_entries: int = DEFAULT_CACHE_MAX_ENTRIES
+    # A second bound on the cache besides its bytes; None: the bytes alone bound it. 0 disables the cache.
+    cache_max_entries: int | None = None
     metrics_namespace: str = DEFAULT_METRICS_NAMESPACE
     log_level: str = "INFO"
+    memory_size_mb: int = DEFAULT_MEMORY_SIZE_MB
+
+
+def _is_text(value: str) -> bool:
+    """True when the string can be written as UTF-8: no lone surrogate (which a JSON \\u escape can carry)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _check_text(raw: dict[str, Any], where: str) -> None:
+    for field, value in raw.items():
+        texts = [value] if isinstance(value, str) else []
+        if isinstance(value, dict):
+            texts = [text for pair in value.items() for text in pair if isinstance(text, str)]
+        if not all(_is_text(text) for text in texts):
+            raise ConfigError(
+                f"{where}: field {field!r} holds a lone surrogate (a \\ud800-\\udfff escape on its own), "
+                "which is not text; write the character itself or its surrogate pair"
+            )
 
 
 def parse_path(text: object, where: str) -> tuple[str, ...]:
@@ -104,10 +141,11 @@ def _parse_rule(raw: object, index: int) -> Rule:
     if not isinstance(raw, dict):
         raise ConfigError(f"{where} must be a JSON object, got {type(raw).__name__}")
     name = raw.get("name")
-    if isinstance(name, str) and _RULE_NAME.match(name):
+    if isinstance(name, str) and _RULE_NAME.fullmatch(name):
         where = f"{where} (rule {name!r})"
     else:
         raise ConfigError(f"{where}: field 'name' must be 1-64 characters of letters, digits, '_' or '-', got {name!r}")
+    _check_text(raw, where)
     unknown = sorted(set(raw) - set(_REQUIRED_FIELDS) - set(_OPTIONAL_FIELDS))
     if unknown:
         raise ConfigError(
@@ -119,7 +157,7 @@ def _parse_rule(raw: object, index: int) -> Rule:
         raise ConfigError(f"{where}: missing required field(s) {', '.join(map(repr, missing))}")
 
     table = raw["table"]
-    if not isinstance(table, str) or not _TABLE.match(table):
+    if not isinstance(table, str) or not _TABLE.fullmatch(table):
         raise ConfigError(
             f"{where}: field 'table' must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or table ARN, "
             f"got {table!r}"
@@ -188,36 +226,51 @@ def parse_rules(text: str | None) -> tuple[Rule, ...]:
     return rules
 
 
-def _number(environ: Mapping[str, str], name: str, default: float, *, integer: bool) -> float:
-    raw = environ.get(name, "").strip()
+def _number(environ: Mapping[str, str], name: str, *, integer: bool) -> float | None:
+    """The variable as Terraform renders a number >= 0, or None when it is unset or empty."""
+    raw = environ.get(name, "")
     if not raw:
-        return default
-    try:
-        value = int(raw) if integer else float(raw)
-    except ValueError:
-        kind = "a whole number" if integer else "a number"
-        raise ConfigError(f"{name} must be {kind} >= 0, got {raw!r}") from None
-    if value < 0 or not math.isfinite(value):
-        raise ConfigError(f"{name} must be >= 0, got {raw!r}")
+        return None
+    pattern, kind = (_WHOLE_NUMBER, "a whole number") if integer else (_NUMBER, "a number")
+    if not pattern.fullmatch(raw):
+        raise ConfigError(f"{name} must be {kind} >= 0 written with ASCII digits, got {raw!r}")
+    value = int(raw) if integer else float(raw)
+    if not math.isfinite(value):
+        raise ConfigError(f"{name} must be >= 0 and finite, got {raw!r}")
     return value
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    value = environ.get(name, "") or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def _metrics_namespace(environ: Mapping[str, str]) -> str:
+    namespace = environ.get("METRICS_NAMESPACE", "") or DEFAULT_METRICS_NAMESPACE
+    reserved = CONTRACT["metrics_namespace_reserved_prefix"]
+    if not _METRICS_NAMESPACE.fullmatch(namespace) or not namespace.strip() or namespace.startswith(reserved):
+        raise ConfigError(
+            "METRICS_NAMESPACE must be 1-255 characters of 0-9 A-Z a-z . - _ / # : and space, not blank and not "
+            f"starting with {reserved!r}, got {namespace!r}"
+        )
+    return namespace
 
 
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read every setting from the environment, failing fast with a message that says what to fix."""
-    policy = environ.get("ON_LOOKUP_ERROR", "").strip() or "deliver_unenriched"
-    if policy not in LOOKUP_ERROR_POLICIES:
-        raise ConfigError(f"ON_LOOKUP_ERROR must be one of {', '.join(LOOKUP_ERROR_POLICIES)}, got {policy!r}")
-    namespace = environ.get("METRICS_NAMESPACE", "").strip() or DEFAULT_METRICS_NAMESPACE
-    if len(namespace) > 255:
-        raise ConfigError("METRICS_NAMESPACE must be at most 255 characters")
-    log_level = (environ.get("LOG_LEVEL", "").strip() or "INFO").upper()
-    if log_level not in LOG_LEVELS:
-        raise ConfigError(f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got {log_level!r}")
+    policy = _choice(environ, "ON_LOOKUP_ERROR", LOOKUP_ERROR_POLICIES, "deliver_unenriched")
+    log_level = _choice(environ, "LOG_LEVEL", LOG_LEVELS, "INFO")
+    ttl = _number(environ, "CACHE_TTL_SECONDS", integer=False)
+    max_entries = _number(environ, "CACHE_MAX_ENTRIES", integer=True)
+    memory = _number(environ, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", integer=True)
     return Settings(
         rules=parse_rules(environ.get("ENRICHMENT_RULES")),
         on_lookup_error=cast(LookupErrorPolicy, policy),
-        cache_ttl_seconds=_number(environ, "CACHE_TTL_SECONDS", DEFAULT_CACHE_TTL_SECONDS, integer=False),
-        cache_max_entries=int(_number(environ, "CACHE_MAX_ENTRIES", DEFAULT_CACHE_MAX_ENTRIES, integer=True)),
-        metrics_namespace=namespace,
+        cache_ttl_seconds=DEFAULT_CACHE_TTL_SECONDS if ttl is None else ttl,
+        cache_max_entries=None if max_entries is None else int(max_entries),
+        metrics_namespace=_metrics_namespace(environ),
         log_level=log_level,
+        memory_size_mb=DEFAULT_MEMORY_SIZE_MB if memory is None else int(memory),
     )

@@ -1,15 +1,17 @@
-"""The process-wide DynamoDB client, attribute-value decoding and error classification."""
+"""The DynamoDB client, attribute-value decoding and error classification."""
 
 from __future__ import annotations
 
 import base64
-import functools
+from decimal import Decimal
 from typing import Any
 
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError, IncompleteReadError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
+
+from ctr_enrichment.jsontext import parse_number
 
 # Lookups run this many requests at once; the HTTP connection pool is sized to match so no thread waits
 # for a connection. A 3 MB Firehose batch of ~2 KB CTRs has at most ~15 chunks of 100 distinct keys.
@@ -30,9 +32,8 @@ _RETRYABLE_CODES = frozenset(
 )
 
 
-@functools.cache
-def get_client() -> Any:
-    """One client per process, created on first use.
+def make_client() -> Any:
+    """A DynamoDB client; the Enricher makes its one during INIT (module import), where it costs no invocation.
 
     botocore's own retries are off: they do not know the Lambda deadline, so the lookup retries itself.
     Client-side parameter validation is off too: this module builds every request itself, DynamoDB
@@ -49,11 +50,12 @@ def get_client() -> Any:
     return boto3.session.Session().client("dynamodb", config=config)
 
 
-def _number(text: str) -> int | float:
+def _number(text: str) -> int | float | Decimal:
+    """DynamoDB numbers carry up to 38 significant digits: integers stay ints, others keep every digit."""
     try:
         return int(text)
     except ValueError:
-        return float(text)
+        return parse_number(text)
 
 
 def _base64(payload: bytes) -> str:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ctr_enrichment.config import STATUS_FIELD, Rule
-from ctr_enrichment.paths import get_path, is_writable, set_path
+from ctr_enrichment.jsontext import DECODER, dumps_compact, to_utf8
+from ctr_enrichment.paths import get_path, set_path
 from ctr_enrichment.phone import normalize_phone
 from ctr_enrichment.records import DecodedRecord
 
@@ -40,34 +39,28 @@ def project(rule: Rule, item: dict[str, Any]) -> dict[str, Any]:
     return {output: item[attribute] for output, attribute in rule.attributes if attribute in item}
 
 
-def dumps_compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# A found item as the cache keeps it: for each rule (by index) that reads the item's table, the JSON text it
+# writes under its target; None for the rules of other tables. Bytes only: the item itself is not kept, and
+# immutable bytes in tuples cost the garbage collector nothing once they are old.
+Fragments = tuple[bytes | None, ...]
 
 
-@dataclass(slots=True)
-class FoundItem:
-    """A table item, with each rule's projection and its JSON text memoised: one caller often rings many times."""
-
-    item: dict[str, Any]
-    _rendered: dict[int, tuple[dict[str, Any], bytes]] = field(default_factory=dict)
-
-    def rendered(self, rule_index: int, rule: Rule) -> tuple[dict[str, Any], bytes]:
-        cached = self._rendered.get(rule_index)
-        if cached is None:
-            value = project(rule, self.item)
-            cached = self._rendered[rule_index] = (value, _to_utf8(dumps_compact(value), value))
-        return cached
+def render_fragments(item: dict[str, Any], rules: tuple[Rule, ...], rule_indexes: tuple[int, ...]) -> Fragments:
+    """The JSON text each rule on the item's table writes, rendered once for every caller that rings again."""
+    fragments: list[bytes | None] = [None] * len(rules)
+    for index in rule_indexes:
+        fragments[index] = to_utf8(project(rules[index], item))
+    return tuple(fragments)
 
 
-def _to_utf8(text: str, value: Any) -> bytes:
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:  # lone surrogates: keep them as the JSON escapes they arrived as
-        return json.dumps(value, separators=(",", ":")).encode("ascii")
+def fragment_value(fragment: bytes) -> Any:
+    """The value a fragment holds, for a document that is re-serialised rather than extended in place."""
+    return DECODER.decode(fragment.decode("utf-8"))
 
 
-# What one rule writes into one document: (rule index, value, the value's JSON text).
-Addition = tuple[int, dict[str, Any] | None, bytes]
+# What one rule writes into one document: (rule index, the JSON text of the value).
+Addition = tuple[int, bytes]
+NULL = b"null"
 
 
 class Renderer:
@@ -76,36 +69,41 @@ class Renderer:
     A single-line input is kept byte for byte and the new fields are appended before its closing brace, so
     unknown fields, key order and number formatting pass through untouched and the document is not
     re-serialised. Anything else (multi-line input, nested targets, a field we own already present) is
-    re-serialised compactly.
+    re-serialised compactly, numbers digit for digit.
     """
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
-        self._names = tuple(rule.name for rule in rules)
+        self.names = tuple(rule.name for rule in rules)
         self._can_append = all(len(rule.target) == 1 for rule in rules)
         self._owned = tuple({rule.target[0] for rule in rules} | {STATUS_FIELD})
         self._target_prefixes = tuple((dumps_compact(rule.target[0]) + ":").encode() for rule in rules)
         self._status_fragments: dict[tuple[Status, ...], bytes] = {}
 
-    def writable(self, rule_index: int, document: dict[str, Any]) -> bool:
-        target = self.rules[rule_index].target
-        return len(target) == 1 or is_writable(document, target)
+    def appendable(self, record: DecodedRecord) -> bool:
+        """True when the record can be answered by appending to its raw bytes: its document is not needed."""
+        document = record.document
+        return (
+            self._can_append
+            and record.single_line
+            and (document is None or not any(name in document for name in self._owned))
+        )
 
     def _status_fragment(self, statuses: tuple[Status, ...]) -> bytes:
         fragment = self._status_fragments.get(statuses)
         if fragment is None:
-            text = dumps_compact(STATUS_FIELD) + ":" + dumps_compact(dict(zip(self._names, statuses, strict=True)))
+            text = dumps_compact(STATUS_FIELD) + ":" + dumps_compact(dict(zip(self.names, statuses, strict=True)))
             fragment = self._status_fragments[statuses] = text.encode()
         return fragment
 
     def render(self, record: DecodedRecord, statuses: tuple[Status, ...], additions: list[Addition]) -> bytes:
         document = record.document
-        if self._can_append and record.single_line and not any(name in document for name in self._owned):
-            parts = [self._target_prefixes[index] + fragment for index, _, fragment in additions]
+        if document is None or self.appendable(record):
+            parts = [self._target_prefixes[index] + fragment for index, fragment in additions]
             parts.append(self._status_fragment(statuses))
-            opening = record.raw[:-1] + b"," if document else b"{"
+            opening = record.raw[:-1] + b"," if document is None or document else b"{"
             return opening + b",".join(parts) + b"}"
-        for index, value, _ in additions:
-            set_path(document, self.rules[index].target, value)
-        document[STATUS_FIELD] = dict(zip(self._names, statuses, strict=True))
-        return _to_utf8(dumps_compact(document), document)
+        for index, fragment in additions:
+            set_path(document, self.rules[index].target, fragment_value(fragment))
+        document[STATUS_FIELD] = dict(zip(self.names, statuses, strict=True))
+        return to_utf8(document)

@@ -1,7 +1,8 @@
 """AWS Lambda entry point for the Firehose data transformation.
 
-The configuration is read and validated at import, i.e. during the cold start, so a bad deployment fails
-before it touches a single record. Everything else lives in the modules beside this one.
+The configuration is read and validated at import, i.e. during Lambda's INIT phase, so a bad deployment
+fails before it touches a single record; the DynamoDB client is built there too, outside any invocation's
+timeout. Everything else lives in the modules beside this one.
 """
 
 from __future__ import annotations

@@ -1,10 +1,16 @@
-"""Structured JSON log lines on stdout, which Lambda ships to CloudWatch Logs."""
+"""Structured JSON log lines on stdout, which Lambda ships to CloudWatch Logs.
+
+No log line may cost a record: a field JSON cannot hold is replaced, text stdout cannot encode (a lone
+surrogate from a JSON escape in the input, say) is written as JSON escapes instead, and a stdout that fails
+is given up on for that line.
+"""
 
 from __future__ import annotations
 
 import json
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 _LEVELS = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40, "CRITICAL": 50}
@@ -14,6 +20,20 @@ def _loggable(value: Any) -> Any:
     if value is None or isinstance(value, str | int | float | bool):
         return value
     return f"<{type(value).__name__} that cannot be logged>"
+
+
+def write_line(text: str, ascii_text: Callable[[], str]) -> None:
+    """Write one line to stdout, or ``ascii_text()`` when stdout cannot encode ``text``; never raise.
+
+    stdout is looked up at write time so that the runtime's (or a test's) replacement stream is honoured.
+    """
+    try:
+        try:
+            sys.stdout.write(text + "\n")
+        except UnicodeEncodeError:  # nothing was written: a text stream encodes the whole line first
+            sys.stdout.write(ascii_text() + "\n")
+    except (OSError, ValueError):  # stdout closed or broken: the batch is worth more than this line
+        pass
 
 
 class JsonLogger:
@@ -45,9 +65,10 @@ class JsonLogger:
         try:
             text = json.dumps(line, ensure_ascii=False, default=str)
         except (ValueError, RecursionError):  # a value from the input that JSON cannot hold
-            text = json.dumps({name: _loggable(value) for name, value in line.items()}, ensure_ascii=False)
-        # Resolve stdout at write time so the runtime's (or a test's) replacement stream is honoured.
-        sys.stdout.write(text + "\n")
+            line = {name: _loggable(value) for name, value in line.items()}
+            text = json.dumps(line, ensure_ascii=False)
+        # Lone surrogates (JSON escapes in the input) cannot be encoded: then only their escapes are written.
+        write_line(text, lambda: json.dumps(line, default=str))
 
     def debug(self, message: str, **fields: Any) -> None:
         self.log("DEBUG", message, **fields)

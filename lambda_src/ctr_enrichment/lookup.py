@@ -4,7 +4,11 @@ Distinct keys are packed into BatchGetItem requests of at most 100 keys (several
 request). A request is sent as soon as it is full, so the first answers arrive while the rest of the batch
 is still being decoded; requests run in parallel, and UnprocessedKeys are retried with capped exponential
 backoff and full jitter. The caller waits only until the deadline: a request still in flight then is
-reported as failed, never waited for.
+reported as failed, never waited for, and none is sent once it has passed.
+
+DynamoDB answers for a whole request: a table it will not read (missing, not permitted, in another Region)
+fails the keys of every table in it. Such a request is split by table and each part tried on its own, so
+one bad table costs only its own keys.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ MAX_KEYS_PER_REQUEST = 100
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 0.025
 BACKOFF_CAP_SECONDS = 1.0
+
+DEADLINE_BEFORE_CALL = "deadline reached before DynamoDB answered"
 
 TableKey = tuple[str, str]
 Item = dict[str, Any]
@@ -109,10 +115,11 @@ def _attempt(
     except Exception as error:
         return pending, describe_error(error), is_retryable(error)
     for table, items in response.get("Responses", {}).items():
-        key_name = queries[table].key
+        query = queries[table]
         for item in items:
             value = {name: from_attribute_value(av) for name, av in item.items()}
-            result.items[(table, value[key_name])] = value
+            # The query's own name object: one string shared by every cached key of the table.
+            result.items[(query.table, value[query.key])] = value
     # The retry is rebuilt from our own query: servers do not all echo the projection back with the keys.
     unprocessed = {
         table: _table_request(queries[table], [key[queries[table].key]["S"] for key in request["Keys"]])
@@ -132,13 +139,14 @@ def fetch_request(
 ) -> LookupResult:
     """Run one BatchGetItem request to completion: retried until resolved, out of attempts or out of time."""
     result = LookupResult()
-    pending, reason = request_items, ""
+    pending, reason, refused = request_items, "", False
     for attempt in range(1, MAX_ATTEMPTS + 1):
         if deadline.expired():
-            reason = "deadline reached before DynamoDB answered"
+            reason = DEADLINE_BEFORE_CALL
             break
         pending, reason, retry = _attempt(client, pending, queries, result)
         if not retry:
+            refused = bool(pending)  # an error no retry can fix: the whole request was refused
             break
         if attempt == MAX_ATTEMPTS:
             reason += f" (gave up after {attempt} attempts)"
@@ -148,6 +156,10 @@ def fetch_request(
             reason += " (no time left to retry)"
             break
         sleep(delay)
+    if refused and len(pending) > 1:  # find out which table it was: each one on its own
+        for table, request in pending.items():
+            result.merge(fetch_request(client, {table: request}, queries, deadline, rng=rng, sleep=sleep))
+        pending = {}
     for table_key in _keys_of(pending, queries):
         result.failed[table_key] = reason
     for table_key in _keys_of(request_items, queries):
@@ -168,24 +180,25 @@ _RNG = random.Random()  # noqa: S311 - jitter, not cryptography
 class LookupStream:
     """Sends a BatchGetItem as soon as 100 keys are wanted and hands back each answer when it arrives.
 
-    The client is made when the first request is sent. Every wanted key comes back exactly once, in some
-    LookupResult, as found, not found or failed.
+    Every wanted key comes back exactly once, in some LookupResult, as found, not found or failed. Without a
+    client (``client`` None: it could not be built, ``client_error`` says why) every key fails with that reason.
     """
 
     def __init__(
         self,
         queries: Mapping[str, TableQuery],
-        client_factory: Callable[[], Any],
+        client: Any,
         executor: Executor,
         deadline: Deadline,
         *,
+        client_error: str = "no DynamoDB client",
         rng: random.Random = _RNG,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._queries = queries
         self._packer = RequestPacker(queries)
-        self._client_factory = client_factory
-        self._client: Any = None
+        self._client = client
+        self._client_error = client_error
         self._executor = executor
         self._deadline = deadline
         self._rng = rng
@@ -199,12 +212,12 @@ class LookupStream:
             self._send(request)
 
     def _send(self, request: RequestItems) -> None:
-        if self._client is None:
-            try:
-                self._client = self._client_factory()
-            except Exception as error:  # e.g. no region configured: these keys fail, no record is lost
-                self._settled.append(self._failure(request, f"cannot create the DynamoDB client: {error!r}"))
-                return
+        if self._client is None:  # e.g. no Region configured: these keys fail, no record is lost
+            self._settled.append(self._failure(request, self._client_error))
+            return
+        if self._deadline.expired():  # not even a thread is started for a call that would come too late
+            self._settled.append(self._failure(request, DEADLINE_BEFORE_CALL))
+            return
         future = self._executor.submit(
             fetch_request, self._client, request, self._queries, self._deadline, rng=self._rng, sleep=self._sleep
         )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import sys
 from dataclasses import asdict, dataclass
 from typing import Any
+
+from ctr_enrichment.logs import write_line
 
 # Metric name, field, unit. The names are a contract with the module's alarms and the dashboards.
 _METRICS = (
@@ -62,4 +63,5 @@ def emf_document(metrics: InvocationMetrics, namespace: str, function_name: str,
 
 
 def emit(document: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(document, separators=(",", ":")) + "\n")
+    text = json.dumps(document, separators=(",", ":"))  # ASCII: nothing a stdout could refuse to encode
+    write_line(text, lambda: text)

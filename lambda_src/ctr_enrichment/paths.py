@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 Path = tuple[str, ...]
 
@@ -17,20 +17,27 @@ def get_path(document: dict[str, Any], path: Path) -> Any:
     return node
 
 
-def is_writable(document: dict[str, Any], path: Path) -> bool:
-    """True when ``set_path`` can write ``path`` without replacing a non-object value on the way."""
+TargetState = Literal["absent", "object", "value", "blocked"]
+
+
+def target_state(document: dict[str, Any], path: Path) -> tuple[TargetState, Any]:
+    """What is at ``path`` now, and it: nothing (missing or null), an object, another value, or ``blocked``
+    when a step on the way is a value that is not an object (writing would have to replace it)."""
     node: Any = document
     for segment in path[:-1]:
         node = node.get(segment)
         if node is None:
-            return True
+            return "absent", None
         if not isinstance(node, dict):
-            return False
-    return True
+            return "blocked", node
+    value = node.get(path[-1])
+    if value is None:
+        return "absent", None
+    return ("object" if isinstance(value, dict) else "value"), value
 
 
 def set_path(document: dict[str, Any], path: Path, value: Any) -> None:
-    """Write ``value`` at ``path``, creating intermediate objects; callers check ``is_writable`` first."""
+    """Write ``value`` at ``path``, creating intermediate objects; callers check ``target_state`` first."""
     node = document
     for segment in path[:-1]:
         child = node.get(segment)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Literal
+
+from ctr_enrichment.jsontext import DECODER
 
 Result = Literal["Ok", "Dropped", "ProcessingFailed"]
 RESULTS: frozenset[str] = frozenset(("Ok", "Dropped", "ProcessingFailed"))
@@ -18,6 +20,7 @@ _JSON_KINDS = {
     str: "a JSON string",
     int: "a JSON number",
     float: "a JSON number",
+    Decimal: "a JSON number",
     bool: "a JSON boolean",
     type(None): "JSON null",
 }
@@ -31,6 +34,8 @@ class TransformedRecord:
     result: Result
     data: str
     original: str
+    # The bytes `original` takes in the response once JSON-escaped (without its quotes); -1: measure it.
+    original_size: int = -1
 
     def __post_init__(self) -> None:
         if self.result not in RESULTS:
@@ -52,11 +57,16 @@ class DecodedRecord:
     original: str
     # The decoded bytes without surrounding whitespace; kept so a single-line input can be extended in place.
     raw: bytes
-    document: dict[str, Any]
+    # The parsed object; the pipeline lets go of it as soon as the record can be answered from `raw` alone.
+    document: dict[str, Any] | None
 
     @property
     def single_line(self) -> bool:
         return b"\n" not in self.raw and b"\r" not in self.raw
+
+    @property
+    def original_size(self) -> int:
+        return len(self.original)  # valid base64: nothing in it is escaped in the response
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,21 +75,15 @@ class DecodeFailure:
     original: str
     reason: str
 
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed in JSON")
-
-
-def _finite_float(text: str) -> float:
-    """A JSON number such as 1e400 overflows to infinity, which no JSON writer can write back."""
-    value = float(text)
-    if math.isinf(value):
-        raise ValueError(f"number {text} is out of range")
-    return value
+    @property
+    def original_size(self) -> int:
+        """What the original takes in the response: the runtime JSON-escapes data that is not base64."""
+        if self.reason == NOT_BASE64:
+            return len(json.dumps(self.original)) - 2  # ensure_ascii, as the runtime's marshaller: the widest
+        return len(self.original)
 
 
-# Built once: json.loads with any keyword argument constructs a new decoder on every call.
-_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+NOT_BASE64 = "data is not valid base64"
 
 
 def decode_record(record: object) -> DecodedRecord | DecodeFailure:
@@ -94,7 +98,7 @@ def decode_record(record: object) -> DecodedRecord | DecodeFailure:
         # strict_mode rejects what b64decode would silently skip, without b64decode's per-call regex.
         raw = binascii.a2b_base64(data, strict_mode=True)
     except (binascii.Error, ValueError):
-        return DecodeFailure(record_id, data, "data is not valid base64")
+        return DecodeFailure(record_id, data, NOT_BASE64)
     raw = raw.strip(_JSON_WHITESPACE)
     if not raw:
         return DecodeFailure(record_id, data, "data is empty")
@@ -106,7 +110,7 @@ def decode_record(record: object) -> DecodedRecord | DecodeFailure:
         return DecodeFailure(record_id, data, "data is not valid JSON: Unexpected UTF-8 BOM")
     try:
         # The text has no surrounding whitespace left, so raw_decode must consume all of it.
-        document, end = _DECODER.raw_decode(text)
+        document, end = DECODER.raw_decode(text)
     except RecursionError:
         return DecodeFailure(record_id, data, "data is JSON nested too deeply")
     except ValueError as error:

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from types import ModuleType, TracebackType
 from typing import Any
 
-from ctr_enrichment import dynamodb
 from ctr_enrichment.config import ConfigError
 from ctr_enrichment_tools.environment import patched_environ
 from ctr_enrichment_tools.errors import ReplayError
@@ -117,9 +116,9 @@ class HandlerRunner:
 
     @staticmethod
     def _forget_handler() -> None:
-        # The process-wide client holds the replay's endpoint and credentials: never hand it to a later user.
+        # The handler's client (built at import) holds the replay's endpoint and credentials: never hand the
+        # module to a later user; the next import is a cold start with a client of its own.
         sys.modules.pop(HANDLER_MODULE, None)
-        dynamodb.get_client.cache_clear()
 
     def _cold_start(self) -> ModuleType:
         self._forget_handler()
