@@ -10,7 +10,7 @@ mock_provider "archive" {
 }
 
 variables {
-  opensearch_allow_public_endpoint = true
+  opensearch_public_endpoint_enabled = true
 }
 
 run "create_table_create_domain_create_bucket_opensearch" {
@@ -495,7 +495,7 @@ run "existing_table_create_domain_create_bucket_opensearch" {
     create_lookup_table      = false
     create_opensearch_domain = true
     create_backup_bucket     = true
-    lookup_table_name        = "existing-customers"
+    lookup_table_arn         = "arn:aws:dynamodb:us-east-1:123456789012:table/existing-customers"
   }
 
   assert {
@@ -555,7 +555,7 @@ run "existing_table_create_domain_create_bucket_elasticsearch" {
     create_lookup_table       = false
     create_opensearch_domain  = true
     create_backup_bucket      = true
-    lookup_table_name         = "existing-customers"
+    lookup_table_arn          = "arn:aws:dynamodb:us-east-1:123456789012:table/existing-customers"
   }
 
   assert {
@@ -614,7 +614,7 @@ run "existing_table_create_domain_existing_bucket_opensearch" {
     create_lookup_table      = false
     create_opensearch_domain = true
     create_backup_bucket     = false
-    lookup_table_name        = "existing-customers"
+    lookup_table_arn         = "arn:aws:dynamodb:us-east-1:123456789012:table/existing-customers"
     backup_bucket_arn        = "arn:aws:s3:::existing-ctr-backup"
   }
 
@@ -675,7 +675,7 @@ run "existing_table_create_domain_existing_bucket_elasticsearch" {
     create_lookup_table       = false
     create_opensearch_domain  = true
     create_backup_bucket      = false
-    lookup_table_name         = "existing-customers"
+    lookup_table_arn          = "arn:aws:dynamodb:us-east-1:123456789012:table/existing-customers"
     backup_bucket_arn         = "arn:aws:s3:::existing-ctr-backup"
   }
 
@@ -735,7 +735,7 @@ run "existing_table_existing_domain_create_bucket_opensearch" {
     create_lookup_table      = false
     create_opensearch_domain = false
     create_backup_bucket     = true
-    lookup_table_name        = "existing-customers"
+    lookup_table_arn         = "arn:aws:dynamodb:us-east-1:123456789012:table/existing-customers"
     opensearch_domain_arn    = "arn:aws:es:us-east-1:123456789012:domain/existing"
   }
 
@@ -795,7 +795,7 @@ run "existing_table_existing_domain_create_bucket_elasticsearch" {
     create_lookup_table      = false
     create_opensearch_domain = false
     create_backup_bucket     = true
-    lookup_table_name        = "existing-customers"
+    lookup_table_arn         = "arn:aws:dynamodb:us-east-1:123456789012:table/existing-customers"
     opensearch_domain_arn    = "arn:aws:es:us-east-1:123456789012:domain/existing"
   }
 
@@ -855,7 +855,7 @@ run "existing_table_existing_domain_existing_bucket_opensearch" {
     create_lookup_table      = false
     create_opensearch_domain = false
     create_backup_bucket     = false
-    lookup_table_name        = "existing-customers"
+    lookup_table_arn         = "arn:aws:dynamodb:us-east-1:123456789012:table/existing-customers"
     opensearch_domain_arn    = "arn:aws:es:us-east-1:123456789012:domain/existing"
     backup_bucket_arn        = "arn:aws:s3:::existing-ctr-backup"
   }
@@ -916,7 +916,7 @@ run "existing_table_existing_domain_existing_bucket_elasticsearch" {
     create_lookup_table      = false
     create_opensearch_domain = false
     create_backup_bucket     = false
-    lookup_table_name        = "existing-customers"
+    lookup_table_arn         = "arn:aws:dynamodb:us-east-1:123456789012:table/existing-customers"
     opensearch_domain_arn    = "arn:aws:es:us-east-1:123456789012:domain/existing"
     backup_bucket_arn        = "arn:aws:s3:::existing-ctr-backup"
   }
