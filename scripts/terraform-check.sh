@@ -66,7 +66,7 @@ if $needs_terraform; then
     echo "terraform is not on PATH: run \`make setup-test\` (offline stand-in) or install Terraform >= 1.9." >&2
     exit 1
   fi
-  terraform version | head -n 1
+  terraform version | sed -n 1p # not head: it would close the pipe early (SIGPIPE under pipefail)
 fi
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/terraform-check.XXXXXX")"
