@@ -31,6 +31,9 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
     key_arn  = var.kms_key_arn
   }
 
+  # The two destination blocks are the provider's two schemas for the same settings, so they are written out
+  # twice; tests/test_terraform_toggles.py plans both and fails when they differ in anything but
+  # document_id_options (OpenSearch only) and type_name (legacy Elasticsearch only).
   dynamic "opensearch_configuration" {
     for_each = var.destination == "opensearch" ? [1] : []
     content {
