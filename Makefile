@@ -1,8 +1,11 @@
 # Everything a developer or CI needs, from a fresh clone:
-#   make test    set up .venv and node_modules, then lint, pytest (with coverage) and the Terraform checks
-#   make demo    replay sample CTRs through the real handler against a local DynamoDB-compatible server
-#   make bench   the DynamoDB round-trip benchmark (prints one JSON line per measurement)
-#   make fuzz    the property-based tests with many more examples and fresh randomness
+#   make test        set up everything it needs, then pre-commit on every file (ruff, terraform fmt/validate,
+#                    checkov, the README tables, whitespace), pytest (with coverage) and terraform test
+#   make demo        replay sample CTRs through the real handler against a local DynamoDB-compatible server
+#   make setup       the tools alone (.venv with ctr-enrichment, node_modules for the local DynamoDB): no Terraform
+#   make setup-test  what `make test` needs besides: Terraform and a JDK
+#   make bench       the DynamoDB round-trip benchmark (prints one JSON line per measurement)
+#   make fuzz        the property-based tests with many more examples and fresh randomness
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 .DEFAULT_GOAL := test
@@ -23,9 +26,13 @@ else
 TERRAFORM_SETUP := terraform version >/dev/null
 endif
 
-.PHONY: test lint pytest terraform-check bench demo fuzz setup clean
+.PHONY: test lint pre-commit pytest terraform-test terraform-check java bench demo fuzz setup setup-test clean
 
-setup: $(STAMPS)/venv $(STAMPS)/node $(STAMPS)/terraform
+# The replay and opensearch-setup commands and the demo: Python and Node only.
+setup: $(STAMPS)/venv $(STAMPS)/node
+
+# Everything `make test` needs: the tools, Terraform and a JDK.
+setup-test: setup $(STAMPS)/terraform java
 
 $(STAMPS)/venv: requirements-dev.txt pyproject.toml
 	@mkdir -p $(STAMPS)
@@ -44,16 +51,37 @@ $(STAMPS)/terraform:
 	$(TERRAFORM_SETUP)
 	@touch $@
 
-test: setup lint pytest terraform-check
+# tests/test_ingest_pipeline.py runs the ingest pipeline's script on the JDK (java 11+ runs a source file).
+# Checked on every run rather than stamped: it is one `command -v`.
+java:
+	@if ! command -v java >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing a JDK (default-jdk-headless) for tests/test_ingest_pipeline.py"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jdk-headless >/dev/null; \
+	  else \
+	    echo "java is missing: tests/test_ingest_pipeline.py needs a JDK 11 or later (Debian/Ubuntu: sudo apt-get install default-jdk-headless)." >&2; \
+	    exit 1; \
+	  fi; \
+	fi
 
+test: setup-test pre-commit pytest terraform-test
+
+# ruff alone, for a quick look while editing; `make pre-commit` runs every static check.
 lint: $(STAMPS)/venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-pytest: setup
+pre-commit: setup-test
+	bash scripts/pre-commit-check.sh
+
+pytest: setup-test
 	$(BIN)/pytest
 
-terraform-check: $(STAMPS)/venv $(STAMPS)/terraform
+terraform-test: setup-test
+	bash scripts/terraform-check.sh test
+
+# Every Terraform step on its own (fmt, validate, test, checkov, docs), without pre-commit.
+terraform-check: setup-test
 	bash scripts/terraform-check.sh
 
 bench: $(STAMPS)/venv $(STAMPS)/node

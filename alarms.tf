@@ -40,13 +40,13 @@ locals {
       threshold   = var.alarm_thresholds.lambda_throttles
     }
     lambda-duration = {
-      description = "The enrichment function ${local.function_name} ran longer than ${var.alarm_thresholds.lambda_duration_percent} % of its ${var.lambda_timeout} s timeout."
+      description = "The enrichment function ${local.function_name} ran longer than ${var.alarm_thresholds.lambda_duration_percent} % of its ${var.lambda_timeout_seconds} s timeout."
       namespace   = "AWS/Lambda"
       metric_name = "Duration"
       dimensions  = { FunctionName = local.function_name }
       statistic   = "Maximum"
       comparison  = "GreaterThanThreshold"
-      threshold   = var.lambda_timeout * 1000 * var.alarm_thresholds.lambda_duration_percent / 100
+      threshold   = var.lambda_timeout_seconds * 1000 * var.alarm_thresholds.lambda_duration_percent / 100
     }
     processing-failed = {
       description = "The enrichment function answered ProcessingFailed for records (invalid data, oversize, or lookups failing with ON_LOOKUP_ERROR=processing_failed); Firehose wrote them to the backup bucket's processing-failed/ prefix."
@@ -81,10 +81,10 @@ locals {
 locals {
   # With one document per contact (ctr-enrichment opensearch-setup), the domain refuses an older copy of a
   # contact with 409, and Firehose counts it against DeliveryTo*.Success while it retries it: for at most
-  # retry_duration seconds, which touch at most ceil(retry_duration / alarm_period) + 1 periods. Needing one
-  # period more than that, the alarm fires on refusals that last (access denied, mapping conflicts, a red
-  # cluster), not on a stale copy. See the README's "At-least-once delivery".
-  delivery_success_evaluation_periods = max(var.alarm_evaluation_periods, ceil(var.retry_duration / var.alarm_period) + 2)
+  # retry_duration_seconds, which touch at most ceil(retry_duration_seconds / alarm_period_seconds) + 1 periods.
+  # Needing one period more than that, the alarm fires on refusals that last (access denied, mapping conflicts,
+  # a red cluster), not on a stale copy. See the README's "At-least-once delivery".
+  delivery_success_evaluation_periods = max(var.alarm_evaluation_periods, ceil(var.retry_duration_seconds / var.alarm_period_seconds) + 2)
 }
 
 resource "aws_cloudwatch_metric_alarm" "this" {
@@ -98,7 +98,7 @@ resource "aws_cloudwatch_metric_alarm" "this" {
   statistic           = each.value.statistic
   comparison_operator = each.value.comparison
   threshold           = each.value.threshold
-  period              = var.alarm_period
+  period              = var.alarm_period_seconds
   evaluation_periods  = each.key == "delivery-success" ? local.delivery_success_evaluation_periods : var.alarm_evaluation_periods
   # No data means no traffic (Firehose and the function publish nothing when idle): not a failure.
   treat_missing_data = "notBreaching"
@@ -109,6 +109,6 @@ resource "aws_cloudwatch_metric_alarm" "this" {
 
   tags = var.tags
 
-  # The cross-variable rules for the alarms are preconditions of the delivery stream (firehose.tf), so
-  # that a mistake is reported once rather than once per alarm.
+  # The cross-variable rules for the alarms are validations of alarm_sns_topic_arn, alarm_evaluation_periods and
+  # alarm_thresholds (variables.tf): a mistake is reported once, naming the input to change.
 }

@@ -1,3 +1,24 @@
+locals {
+  # Lookup keys. The function looks a record up by the source value as the rule's `normalize` leaves it
+  # (lookup_key in lambda_src/ctr_enrichment/enrichment.py, normalize_phone in phone.py), so a table key that
+  # this normalisation would change can never be found. For each mode, the keys it leaves unchanged, as an RE2
+  # pattern; this is the one place that says so: a new key format (issue 14: national numbers) adds or widens
+  # an entry here. tests/test_terraform_aws_rules.py feeds the same keys to this and to the Python code.
+  lookup_key_unchanged_by = {
+    # Any value with something besides white space (lookup_key skips blank values; Python's whitespace).
+    none = "[^\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ]"
+    # normalize_phone's canonical form: "+" and ASCII digits, or ASCII digits not starting "00" (it turns a
+    # leading "00" into "+"); no separators, no white space, no full-width digits.
+    phone = "^(?:\\+[0-9]+|0|0?[1-9][0-9]*)$"
+  }
+  lookup_key_max_bytes = 2048 # enrichment.MAX_KEY_BYTES: DynamoDB's limit for a partition key
+  # The `normalize` modes of the rules that read the module's own table (lookup_table_items is checked
+  # against them).
+  lookup_table_rule_modes = distinct([
+    for rule in local.enrichment_rules : rule.normalize if contains(keys(local.rule_default_keys), rule.table)
+  ])
+}
+
 resource "aws_dynamodb_table" "lookup" {
   #checkov:skip=CKV_AWS_119:DynamoDB always encrypts at rest; without kms_key_arn the AWS owned key is used (no KMS cost or key policy to manage), with it the customer managed key.
   count = var.create_lookup_table ? 1 : 0
@@ -5,7 +26,7 @@ resource "aws_dynamodb_table" "lookup" {
   name                        = local.lookup_table_name
   billing_mode                = "PAY_PER_REQUEST"
   hash_key                    = var.lookup_table_hash_key
-  deletion_protection_enabled = var.lookup_table_deletion_protection
+  deletion_protection_enabled = var.lookup_table_deletion_protection_enabled
 
   attribute {
     name = var.lookup_table_hash_key

@@ -1,3 +1,25 @@
+locals {
+  # The Lambda processor, written once and shared by both destination blocks. Firehose fills in its own
+  # defaults (NumberOfRetries 3, BufferSizeInMBs 1, BufferIntervalInSeconds 60) and the AWS provider leaves
+  # parameters that equal those defaults out of the state, so a parameter is rendered only when it differs
+  # from its default: that keeps every plan after the first one empty. LambdaArn is always rendered, with
+  # `:$LATEST` as Firehose expects. `parameters` is a set in the provider schema, so its order carries no
+  # meaning; the list below is in the documented order for readers.
+  lambda_processor_parameters = [
+    { name = "LambdaArn", value = "${local.lambda_function_arn}:$LATEST", render = true },
+    { name = "BufferSizeInMBs", value = tostring(var.processor_buffering_size_mb), render = var.processor_buffering_size_mb != 1 },
+    { name = "BufferIntervalInSeconds", value = tostring(var.processor_buffering_interval_seconds), render = var.processor_buffering_interval_seconds != 60 },
+    { name = "NumberOfRetries", value = tostring(var.processor_retries), render = var.processor_retries != 3 },
+  ]
+  processing_configuration = {
+    enabled = true
+    processors = [{
+      type       = "Lambda"
+      parameters = [for p in local.lambda_processor_parameters : { name = p.name, value = p.value } if p.render]
+    }]
+  }
+}
+
 resource "aws_kinesis_firehose_delivery_stream" "this" {
   name        = local.delivery_stream_name
   destination = var.destination
@@ -9,6 +31,9 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
     key_arn  = var.kms_key_arn
   }
 
+  # The two destination blocks are the provider's two schemas for the same settings, so they are written out
+  # twice; tests/test_terraform_toggles.py plans both and fails when they differ in anything but
+  # document_id_options (OpenSearch only) and type_name (legacy Elasticsearch only).
   dynamic "opensearch_configuration" {
     for_each = var.destination == "opensearch" ? [1] : []
     content {
@@ -16,10 +41,10 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
       role_arn              = aws_iam_role.firehose.arn
       index_name            = var.index_name
       index_rotation_period = var.index_rotation_period
-      buffering_interval    = var.buffering_interval
-      buffering_size        = var.buffering_size
-      retry_duration        = var.retry_duration
-      s3_backup_mode        = var.s3_backup_mode
+      buffering_interval    = var.buffering_interval_seconds
+      buffering_size        = var.buffering_size_mb
+      retry_duration        = var.retry_duration_seconds
+      s3_backup_mode        = var.backup_mode
 
       # Only for NO_DOCUMENT_ID: the provider reads the block back only when DescribeDeliveryStream returns
       # DocumentIdOptions (flattenAmazonopensearchserviceDestinationDescription, delivery_stream.go), and its
@@ -88,10 +113,10 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
       role_arn              = aws_iam_role.firehose.arn
       index_name            = var.index_name
       index_rotation_period = var.index_rotation_period
-      buffering_interval    = var.buffering_interval
-      buffering_size        = var.buffering_size
-      retry_duration        = var.retry_duration
-      s3_backup_mode        = var.s3_backup_mode
+      buffering_interval    = var.buffering_interval_seconds
+      buffering_size        = var.buffering_size_mb
+      retry_duration        = var.retry_duration_seconds
+      s3_backup_mode        = var.backup_mode
       # Legacy Elasticsearch 6.x needs a document type; 7.x and later must not get one.
       type_name = var.elasticsearch_type_name
 
@@ -153,67 +178,4 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
     aws_opensearch_domain_policy.this,
     aws_s3_bucket_policy.backup,
   ]
-
-  lifecycle {
-    precondition {
-      condition     = !(var.create_opensearch_domain && var.opensearch_domain_arn != null)
-      error_message = "opensearch_domain_arn names an existing domain, but create_opensearch_domain is true: set create_opensearch_domain = false to deliver to it, or remove opensearch_domain_arn."
-    }
-    precondition {
-      condition     = var.create_opensearch_domain || var.opensearch_domain_arn != null
-      error_message = "create_opensearch_domain is false, so the module needs opensearch_domain_arn: the ARN of the existing domain to deliver to."
-    }
-    precondition {
-      condition     = !(var.create_opensearch_domain && var.opensearch_domain_endpoint != null)
-      error_message = "opensearch_domain_endpoint describes an existing domain (with opensearch_domain_arn); the created domain reports its own endpoint. Remove opensearch_domain_endpoint or set create_opensearch_domain = false."
-    }
-    precondition {
-      condition     = !(var.create_backup_bucket && var.backup_bucket_arn != null)
-      error_message = "backup_bucket_arn names an existing bucket, but create_backup_bucket is true: set create_backup_bucket = false to use it, or remove backup_bucket_arn."
-    }
-    precondition {
-      condition     = var.create_backup_bucket || var.backup_bucket_arn != null
-      error_message = "create_backup_bucket is false, so the module needs backup_bucket_arn: the ARN of the existing bucket for failed documents."
-    }
-    precondition {
-      condition     = var.destination == "elasticsearch" || var.elasticsearch_type_name == null
-      error_message = "elasticsearch_type_name is only for destination = \"elasticsearch\" (legacy Elasticsearch 6.x); OpenSearch has no document types. Remove it."
-    }
-    precondition {
-      condition     = var.destination == "opensearch" || var.document_id_format == "FIREHOSE_DEFAULT"
-      error_message = "document_id_format = \"NO_DOCUMENT_ID\" is only available with destination = \"opensearch\"; the Elasticsearch destination always uses Firehose document IDs."
-    }
-    precondition {
-      condition     = !(var.destination == "elasticsearch" && var.create_opensearch_domain && local.opensearch_engine == "Elasticsearch" && local.opensearch_engine_major < 7) || var.elasticsearch_type_name != null
-      error_message = "Elasticsearch ${var.opensearch_engine_version} indexes need a document type: set elasticsearch_type_name (for example \"_doc\")."
-    }
-    precondition {
-      condition     = !(var.create_opensearch_domain && (local.opensearch_engine == "OpenSearch" || local.opensearch_engine_major >= 7)) || var.elasticsearch_type_name == null
-      error_message = "${var.opensearch_engine_version} has no document types: remove elasticsearch_type_name."
-    }
-    precondition {
-      condition     = !local.create_security_groups || var.create_opensearch_domain
-      error_message = "vpc_config.create_security_groups creates the security groups of Firehose and of the domain the module creates; an existing domain keeps its own groups. With create_opensearch_domain = false, list in vpc_config.security_group_ids groups that the existing domain's group admits on HTTPS (443)."
-    }
-    precondition {
-      condition     = !local.vpc_enabled || length(var.dashboards_allowed_cidrs) == 0
-      error_message = "dashboards_allowed_cidrs only works on a public endpoint; a VPC domain is reached through the VPC (use dashboards_principal_arns, and vpc_config.allowed_cidr_blocks or your own security groups, instead)."
-    }
-    precondition {
-      condition     = var.create_opensearch_domain || (length(var.dashboards_allowed_cidrs) == 0 && length(var.dashboards_principal_arns) == 0 && var.opensearch_master_user_arn == null)
-      error_message = "dashboards_allowed_cidrs, dashboards_principal_arns and opensearch_master_user_arn configure the domain the module creates; with an existing domain (create_opensearch_domain = false) manage its access policy and security yourself."
-    }
-    precondition {
-      condition     = !var.create_alarms || var.alarm_sns_topic_arn != null
-      error_message = "create_alarms needs alarm_sns_topic_arn: the ARN of the SNS topic the alarms notify."
-    }
-    precondition {
-      condition     = !var.create_alarms || var.alarm_period * var.alarm_evaluation_periods <= (var.alarm_period < 3600 ? 86400 : 604800)
-      error_message = "alarm_period (${var.alarm_period} s) times alarm_evaluation_periods (${var.alarm_evaluation_periods}) must be at most one day for periods under an hour, and at most seven days otherwise (CloudWatch's limit)."
-    }
-    precondition {
-      condition     = !var.create_alarms || var.alarm_thresholds.data_freshness_seconds > var.buffering_interval + var.processor_buffer_interval
-      error_message = "alarm_thresholds.data_freshness_seconds (${var.alarm_thresholds.data_freshness_seconds}) must exceed buffering_interval + processor_buffer_interval (${var.buffering_interval + var.processor_buffer_interval} s): records wait that long in the buffers by design, so the alarm would always fire."
-    }
-  }
 }

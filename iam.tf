@@ -96,8 +96,8 @@ resource "aws_iam_role" "firehose" {
 
 data "aws_iam_policy_document" "firehose" {
   # The bucket and domain statements are dynamic only so that a missing bucket or domain ARN is reported
-  # by the delivery stream's precondition rather than as a null in a string template; with a valid
-  # configuration both are always rendered.
+  # by the validation of backup_bucket_arn or opensearch_domain_arn rather than as a null in a string template;
+  # with a valid configuration both are always rendered.
   dynamic "statement" {
     for_each = local.backup_bucket_arn != null ? [local.backup_bucket_arn] : []
     content {
@@ -246,7 +246,7 @@ data "aws_iam_policy_document" "opensearch_access" {
   }
 
   dynamic "statement" {
-    for_each = length(var.dashboards_principal_arns) > 0 ? [1] : []
+    for_each = length(var.dashboards_allowed_principal_arns) > 0 ? [1] : []
     content {
       sid       = "DashboardsPrincipals"
       actions   = ["es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPatch", "es:ESHttpPost", "es:ESHttpPut"]
@@ -254,19 +254,21 @@ data "aws_iam_policy_document" "opensearch_access" {
 
       principals {
         type        = "AWS"
-        identifiers = var.dashboards_principal_arns
+        identifiers = var.dashboards_allowed_principal_arns
       }
     }
   }
 
   dynamic "statement" {
-    for_each = length(var.dashboards_allowed_cidrs) > 0 ? [1] : []
+    for_each = !local.vpc_enabled && length(var.dashboards_allowed_cidr_blocks) > 0 ? [1] : []
     content {
       sid       = "DashboardsFromAllowedNetworks"
       actions   = ["es:ESHttpDelete", "es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPatch", "es:ESHttpPost", "es:ESHttpPut"]
       resources = ["${local.domain_arn}/*"]
 
       # Unsigned browser access is anonymous, so the principal is "*" and the source address is the control.
+      # Public endpoints only: in a VPC, dashboards_allowed_cidr_blocks opens the domain's security group
+      # instead (vpc.tf), and an IP-based policy would not apply.
       principals {
         type        = "AWS"
         identifiers = ["*"]
@@ -275,7 +277,7 @@ data "aws_iam_policy_document" "opensearch_access" {
       condition {
         test     = "IpAddress"
         variable = "aws:SourceIp"
-        values   = var.dashboards_allowed_cidrs
+        values   = var.dashboards_allowed_cidr_blocks
       }
     }
   }

@@ -1,3 +1,51 @@
+locals {
+  # ENRICHMENT_RULES: each rule with exactly the keys the function's config parser expects (the seven of the
+  # variable's type). A rule without a table reads the module's lookup table; a rule on that table, named by name
+  # or ARN, without a key uses its hash key. The rule validations in variables.tf fill in the same two defaults.
+  rule_default_keys = { for table in compact([local.lookup_table_name, local.lookup_table_arn]) : table => var.lookup_table_hash_key }
+  enrichment_rules = [for rule in var.enrichment_rules : merge(rule, {
+    table = rule.table != null ? rule.table : local.lookup_table_name
+    key   = rule.key != null ? rule.key : lookup(local.rule_default_keys, coalesce(rule.table, local.lookup_table_name, "-"), null)
+  })]
+  # The tables the rules name, as ARNs: exactly what the function may read.
+  rule_table_arns = distinct([
+    for rule in local.enrichment_rules :
+    startswith(rule.table, "arn:") ? rule.table : "${local.dynamodb_table_arn_prefix}${rule.table}"
+    if rule.table != null
+  ])
+
+  # The function's settings besides its rules (what the handler reads at cold start, lambda_src/ctr_enrichment/
+  # config.py). Lambda allows 4 KB for all environment variables together, measured on the JSON-serialised
+  # Variables map: its error prints the string it measured, {"NAME":"value",...} with every quote inside a value
+  # escaped as \" (InvalidParameterValueException "...exceeded the 4KB limit. String measured: ...", quoted in
+  # github-aws-runners/terraform-aws-github-runner#3594). ENRICHMENT_RULES is itself JSON, so each of its quotes
+  # costs two bytes. jsonencode writes the same document (it also escapes < > & as \u003c..., which can only make
+  # the count higher than Lambda's); UTF-8 attribute names such as 契約者会社名 count three bytes a character.
+  # The enrichment_rules validation measures it (byte length from the base64 length).
+  # The cache is bounded by bytes the function derives from its memory size (AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+  # set by Lambda); CACHE_MAX_ENTRIES is rendered only when cache_max_entries sets a second bound.
+  lambda_settings_environment = merge({
+    ON_LOOKUP_ERROR   = var.on_lookup_error
+    CACHE_TTL_SECONDS = tostring(var.cache_ttl_seconds)
+    METRICS_NAMESPACE = var.metrics_namespace
+    LOG_LEVEL         = var.log_level
+  }, var.cache_max_entries == null ? {} : { CACHE_MAX_ENTRIES = tostring(var.cache_max_entries) })
+  lambda_environment = merge(local.lambda_settings_environment, { ENRICHMENT_RULES = jsonencode(local.enrichment_rules) })
+
+  # The deployable package: every Python module under lambda_src/ (the zip root, so `ctr_enrichment` is a
+  # top-level package) and its JSON data (contract.json), without tests. Listing the files with fileset()
+  # keeps caches (__pycache__, *.pyc) and anything else out, independently of the archive provider's
+  # exclude-pattern dialect.
+  lambda_source_dir = "${path.module}/lambda_src"
+  lambda_source_files = sort([
+    for f in fileset(local.lambda_source_dir, "**/*.{py,json}") : f
+    if length(regexall("(^|/)(tests?|__pycache__)/|(^|/)(test_[^/]*|[^/]*_test|conftest)\\.py$", f)) == 0
+  ])
+  # File name in the zip => content. The bytes are whatever the checkout holds: .gitattributes pins the
+  # sources to LF, so a Windows (core.autocrlf) checkout packages, and hashes, the same zip as any other.
+  lambda_package_sources = { for f in local.lambda_source_files : f => file("${local.lambda_source_dir}/${f}") }
+}
+
 # The deployment package, built twice from the same inputs (the Python sources, as file contents in the
 # configuration) by the same archiver, so byte for byte the same zip:
 # - at plan time by the data source, only to learn its hash: `source_code_hash` is then known in the plan,
@@ -62,8 +110,8 @@ resource "aws_lambda_function" "this" {
   handler          = "ctr_enrichment.handler.lambda_handler"
   runtime          = var.lambda_runtime
   architectures    = [var.lambda_architecture]
-  memory_size      = var.lambda_memory_size
-  timeout          = var.lambda_timeout
+  memory_size      = var.lambda_memory_size_mb
+  timeout          = var.lambda_timeout_seconds
   filename         = archive_file.lambda.output_path
   source_code_hash = data.archive_file.lambda_plan.output_base64sha256
   kms_key_arn      = var.kms_key_arn
@@ -89,33 +137,6 @@ resource "aws_lambda_function" "this" {
     aws_cloudwatch_log_group.lambda,
     aws_iam_role_policy.lambda,
   ]
-
-  lifecycle {
-    precondition {
-      condition     = !(var.create_lookup_table && var.lookup_table_name != null)
-      error_message = "lookup_table_name names an existing table, but create_lookup_table is true: set create_lookup_table = false to use \"${coalesce(var.lookup_table_name, "-")}\", or remove lookup_table_name."
-    }
-    precondition {
-      condition     = alltrue([for rule in local.enrichment_rules : rule.table != null])
-      error_message = "The lookups rule(s) ${join(", ", [for rule in local.enrichment_rules : rule.name if rule.table == null])} name no table and the module has no lookup table: set their table, or create_lookup_table = true, or lookup_table_name."
-    }
-    precondition {
-      condition     = alltrue([for rule in local.enrichment_rules : rule.key != null])
-      error_message = "The lookups rule(s) ${join(", ", [for rule in local.enrichment_rules : rule.name if rule.key == null])} read a table other than the module's lookup table: give each its key (the table's partition key attribute name)."
-    }
-    precondition {
-      condition     = alltrue([for table, keys in local.rule_keys_by_table : length(distinct(keys)) == 1])
-      error_message = "Rules that read the same table must use the same key (a table has one partition key); check the key of every rule on: ${join(", ", [for table, keys in local.rule_keys_by_table : table if length(distinct(keys)) > 1])}."
-    }
-    precondition {
-      condition     = local.lambda_environment_bytes <= 4096
-      error_message = "The function's environment would be ${local.lambda_environment_bytes} bytes, above Lambda's 4 KB limit: use fewer or shorter lookups rules (for example attributes = null instead of long attribute maps)."
-    }
-    precondition {
-      condition     = var.create_lookup_table || length(var.lookup_table_items) == 0
-      error_message = "lookup_table_items seeds the table the module creates, but create_lookup_table is false: remove lookup_table_items or set create_lookup_table = true."
-    }
-  }
 }
 
 # The deployed package must contain the entry point that `handler` names. A warning, not an error, so the

@@ -1,6 +1,6 @@
 resource "aws_cloudwatch_log_group" "lambda" {
   name              = local.lambda_log_group_name
-  retention_in_days = var.log_retention_in_days
+  retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 
   tags = var.tags
@@ -9,7 +9,7 @@ resource "aws_cloudwatch_log_group" "lambda" {
 # Firehose error logging: one group, one stream for delivery to the domain and one for the S3 backup.
 resource "aws_cloudwatch_log_group" "firehose" {
   name              = local.firehose_log_group_name
-  retention_in_days = var.log_retention_in_days
+  retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 
   tags = var.tags
@@ -26,7 +26,7 @@ resource "aws_cloudwatch_log_group" "opensearch" {
   count = local.opensearch_log_publishing ? 1 : 0
 
   name              = local.opensearch_log_group_name
-  retention_in_days = var.log_retention_in_days
+  retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 
   tags = var.tags

@@ -22,10 +22,10 @@ resource "aws_opensearch_domain" "this" {
 
   ebs_options {
     ebs_enabled = true
-    volume_size = var.opensearch_ebs_volume_size
+    volume_size = var.opensearch_ebs_volume_size_gib
     volume_type = var.opensearch_ebs_volume_type
     iops        = var.opensearch_ebs_iops
-    throughput  = var.opensearch_ebs_throughput
+    throughput  = var.opensearch_ebs_throughput_mibps
   }
 
   encrypt_at_rest {
@@ -80,25 +80,6 @@ resource "aws_opensearch_domain" "this" {
     aws_cloudwatch_log_resource_policy.opensearch,
     aws_iam_service_linked_role.opensearch,
   ]
-
-  lifecycle {
-    precondition {
-      condition     = local.vpc_enabled || var.opensearch_allow_public_endpoint
-      error_message = "The search domain would get an internet-facing endpoint: give vpc_config (subnets, and security groups or create_security_groups = true) to keep it private, or set opensearch_allow_public_endpoint = true to accept a public endpoint restricted by its access policy."
-    }
-    precondition {
-      condition     = !local.vpc_enabled || length(local.vpc_subnet_ids) == var.opensearch_availability_zone_count
-      error_message = "A VPC domain needs one subnet per Availability Zone: vpc_config.subnet_ids has ${length(local.vpc_subnet_ids)} subnet(s) but opensearch_availability_zone_count is ${var.opensearch_availability_zone_count}."
-    }
-    precondition {
-      condition     = var.opensearch_instance_count % var.opensearch_availability_zone_count == 0
-      error_message = "opensearch_instance_count (${var.opensearch_instance_count}) must be a multiple of opensearch_availability_zone_count (${var.opensearch_availability_zone_count}) so every zone holds the same number of nodes."
-    }
-    precondition {
-      condition     = !local.fine_grained_access || local.opensearch_engine == "OpenSearch" || local.opensearch_engine_major > 6 || (local.opensearch_engine_major == 6 && local.opensearch_engine_minor >= 7)
-      error_message = "Fine-grained access control (opensearch_master_user_arn) needs OpenSearch or Elasticsearch 6.7 or later; opensearch_engine_version is ${var.opensearch_engine_version}."
-    }
-  }
 }
 
 # Protection of the domain (opensearch_prevent_destroy_enabled). `prevent_destroy` cannot come from a variable,

@@ -49,12 +49,12 @@ output "firehose_log_group_name" {
 }
 
 output "lookup_table_name" {
-  description = "Name of the module's lookup table (created, or given as lookup_table_name); null when there is none."
+  description = "Name of the module's lookup table (created, or given as lookup_table_arn); null when there is none."
   value       = try(aws_dynamodb_table.lookup[0].name, local.lookup_table_name)
 }
 
 output "lookup_table_arn" {
-  description = "ARN of the module's lookup table (created, or given as lookup_table_name); null when there is none."
+  description = "ARN of the module's lookup table (created, or given as lookup_table_arn); null when there is none."
   value       = try(aws_dynamodb_table.lookup[0].arn, local.lookup_table_arn)
 }
 

@@ -5,7 +5,7 @@ resource "aws_s3_bucket" "backup" {
   count = var.create_backup_bucket ? 1 : 0
 
   bucket        = local.backup_bucket_name
-  force_destroy = var.backup_bucket_force_destroy
+  force_destroy = var.backup_bucket_force_destroy_enabled
 
   tags = var.tags
 }

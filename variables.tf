@@ -101,14 +101,14 @@ variable "iam_role_permissions_boundary_arn" {
   }
 }
 
-variable "log_retention_in_days" {
+variable "log_retention_days" {
   description = "Retention of the CloudWatch log groups the module creates (function, delivery errors, search domain). 0 keeps logs forever."
   type        = number
   default     = 365
 
   validation {
-    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
-    error_message = "log_retention_in_days must be one of the values CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
+    condition     = contains([0, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts: 0 (never expire), 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653."
   }
 }
 
@@ -138,25 +138,25 @@ variable "lambda_architecture" {
   }
 }
 
-variable "lambda_memory_size" {
+variable "lambda_memory_size_mb" {
   description = "Memory of the enrichment function in MB (CPU scales with it)."
   type        = number
   default     = 256
 
   validation {
-    condition     = floor(var.lambda_memory_size) == var.lambda_memory_size && var.lambda_memory_size >= 128 && var.lambda_memory_size <= 10240
-    error_message = "lambda_memory_size must be a whole number of MB from 128 to 10240."
+    condition     = floor(var.lambda_memory_size_mb) == var.lambda_memory_size_mb && var.lambda_memory_size_mb >= 128 && var.lambda_memory_size_mb <= 10240
+    error_message = "lambda_memory_size_mb must be a whole number of MB from 128 to 10240."
   }
 }
 
-variable "lambda_timeout" {
+variable "lambda_timeout_seconds" {
   description = "Timeout of the enrichment function in seconds. Firehose waits at most 300 seconds for a transformation."
   type        = number
   default     = 60
 
   validation {
-    condition     = floor(var.lambda_timeout) == var.lambda_timeout && var.lambda_timeout >= 1 && var.lambda_timeout <= 300
-    error_message = "lambda_timeout must be a whole number of seconds from 1 to 300 (the Firehose maximum for a transformation)."
+    condition     = floor(var.lambda_timeout_seconds) == var.lambda_timeout_seconds && var.lambda_timeout_seconds >= 1 && var.lambda_timeout_seconds <= 300
+    error_message = "lambda_timeout_seconds must be a whole number of seconds from 1 to 300 (the Firehose maximum for a transformation)."
   }
 }
 
@@ -177,7 +177,7 @@ variable "lambda_tracing_enabled" {
   default     = false
 }
 
-variable "lookups" {
+variable "enrichment_rules" {
   description = "The enrichment rules, rendered with jsonencode into the function's ENRICHMENT_RULES. Each rule reads `source` (a dotted CTR path), looks it up by the partition key `key` in `table` (a table name or ARN) and writes the item under `target` (a dotted path). `table` defaults to the module's lookup table and `key` to `lookup_table_hash_key` on that table. `attributes` maps output names to table attributes (null: every attribute but the key). `normalize` is \"phone\" (canonicalise phone numbers before the lookup) or \"none\"."
   type = list(object({
     name       = string
@@ -196,55 +196,106 @@ variable "lookups" {
   }]
 
   validation {
-    condition     = length(var.lookups) >= 1
-    error_message = "lookups must hold at least one rule."
+    condition     = length(var.enrichment_rules) >= 1
+    error_message = "enrichment_rules must hold at least one rule."
   }
   validation {
-    condition     = alltrue([for r in var.lookups : can(regex("^(?:${local.contract.rule_name_pattern})$", r.name))])
-    error_message = "Every lookups[*].name must be 1-64 characters of letters, digits, '_' and '-', not starting with '-'."
+    condition     = alltrue([for r in var.enrichment_rules : can(regex("^(?:${local.contract.rule_name_pattern})$", r.name))])
+    error_message = "Every enrichment_rules[*].name must be 1-64 characters of letters, digits, '_' and '-', not starting with '-'."
   }
   validation {
-    condition     = length(distinct([for r in var.lookups : r.name])) == length(var.lookups)
-    error_message = "lookups[*].name must be unique: give each rule its own name."
+    condition     = length(distinct([for r in var.enrichment_rules : r.name])) == length(var.enrichment_rules)
+    error_message = "enrichment_rules[*].name must be unique: give each rule its own name."
   }
   validation {
-    condition = alltrue(flatten([for r in var.lookups : [
+    condition = alltrue(flatten([for r in var.enrichment_rules : [
       for path in [r.source, r.target] :
       can(regex("^[^.\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ](?:[^.]*[^.\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ])?(?:\\.[^.\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ](?:[^.]*[^.\\s\\x{0b}\\x{1c}-\\x{1f}\\x{85}\\pZ])?)*$", path))
     ]]))
-    error_message = "Every lookups[*].source and lookups[*].target must be a dotted path such as \"CustomerEndpoint.Address\": non-empty segments separated by '.', with no spaces around a segment."
+    error_message = "Every enrichment_rules[*].source and enrichment_rules[*].target must be a dotted path such as \"CustomerEndpoint.Address\": non-empty segments separated by '.', with no spaces around a segment."
   }
   validation {
-    condition     = alltrue([for r in var.lookups : split(".", r.target)[0] != "EnrichmentStatus"])
-    error_message = "No lookups[*].target may write into \"EnrichmentStatus\": the function owns that field. Choose another target."
+    condition     = alltrue([for r in var.enrichment_rules : split(".", r.target)[0] != "EnrichmentStatus"])
+    error_message = "No enrichment_rules[*].target may write into \"EnrichmentStatus\": the function owns that field. Choose another target."
   }
   validation {
-    condition = alltrue(flatten([for r in var.lookups : [
-      for o in var.lookups : slice(split(".", r.target), 0, min(length(split(".", r.target)), length(split(".", o.source)))) != slice(split(".", o.source), 0, min(length(split(".", r.target)), length(split(".", o.source))))
+    condition = alltrue(flatten([for r in var.enrichment_rules : [
+      for o in var.enrichment_rules : slice(split(".", r.target), 0, min(length(split(".", r.target)), length(split(".", o.source)))) != slice(split(".", o.source), 0, min(length(split(".", r.target)), length(split(".", o.source))))
     ]]))
-    error_message = "A lookups[*].target overlaps a lookups[*].source (one equals or contains the other): the caller's original data must be kept, so write each rule's result somewhere else."
+    error_message = "An enrichment_rules[*].target overlaps an enrichment_rules[*].source (one equals or contains the other): the caller's original data must be kept, so write each rule's result somewhere else."
   }
   validation {
-    condition = alltrue(flatten([for i, r in var.lookups : [
-      for j, o in var.lookups : i == j || slice(split(".", r.target), 0, min(length(split(".", r.target)), length(split(".", o.target)))) != slice(split(".", o.target), 0, min(length(split(".", r.target)), length(split(".", o.target))))
+    condition = alltrue(flatten([for i, r in var.enrichment_rules : [
+      for j, o in var.enrichment_rules : i == j || slice(split(".", r.target), 0, min(length(split(".", r.target)), length(split(".", o.target)))) != slice(split(".", o.target), 0, min(length(split(".", r.target)), length(split(".", o.target))))
     ]]))
-    error_message = "Two lookups[*].target paths overlap (one equals or contains the other): give each rule its own target."
+    error_message = "Two enrichment_rules[*].target paths overlap (one equals or contains the other): give each rule its own target."
   }
   validation {
-    condition     = alltrue([for r in var.lookups : r.table == null ? true : can(regex("^(?:${local.contract.table_pattern})$", r.table))])
-    error_message = "Every lookups[*].table must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or a table ARN, or be left out for the module's lookup table."
+    condition     = alltrue([for r in var.enrichment_rules : r.table == null ? true : can(regex("^(?:${local.contract.table_pattern})$", r.table))])
+    error_message = "Every enrichment_rules[*].table must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -) or a table ARN, or be left out for the module's lookup table."
   }
   validation {
-    condition     = alltrue([for r in var.lookups : r.key == null ? true : length(r.key) >= 1 && length(base64encode(r.key)) <= 340])
-    error_message = "Every lookups[*].key must be the table's partition key attribute name (1-255 bytes), or be left out to use lookup_table_hash_key."
+    condition     = alltrue([for r in var.enrichment_rules : r.key == null ? true : length(r.key) >= 1 && length(base64encode(r.key)) <= 340])
+    error_message = "Every enrichment_rules[*].key must be the table's partition key attribute name (1-255 bytes), or be left out to use lookup_table_hash_key."
   }
   validation {
-    condition     = alltrue([for r in var.lookups : r.attributes == null ? true : length(r.attributes) >= 1 && alltrue([for k, v in r.attributes : length(k) >= 1 && length(v) >= 1])])
-    error_message = "Every lookups[*].attributes must be null (every attribute but the key) or a non-empty map of non-empty output names to non-empty table attribute names."
+    condition     = alltrue([for r in var.enrichment_rules : r.attributes == null ? true : length(r.attributes) >= 1 && alltrue([for k, v in r.attributes : length(k) >= 1 && length(v) >= 1])])
+    error_message = "Every enrichment_rules[*].attributes must be null (every attribute but the key) or a non-empty map of non-empty output names to non-empty table attribute names."
   }
   validation {
-    condition     = alltrue([for r in var.lookups : contains(local.contract.normalize_modes, r.normalize)])
-    error_message = "Every lookups[*].normalize must be \"phone\" or \"none\"."
+    condition     = alltrue([for r in var.enrichment_rules : contains(local.contract.normalize_modes, r.normalize)])
+    error_message = "Every enrichment_rules[*].normalize must be \"phone\" or \"none\"."
+  }
+
+  # The checks below see each rule as the function will get it: `table` and `key` filled in from the module's
+  # lookup table as local.enrichment_rules (lambda.tf) fills them in. A validation may not read a local derived
+  # from its own variable (Terraform reports a cycle), so the two defaults are written out again here, from
+  # local.rule_default_keys; tests/validation.tftest.hcl and tests/aws_rules.tftest.hcl plan both sides of each.
+  validation {
+    condition     = var.create_lookup_table || var.lookup_table_arn != null || alltrue([for r in var.enrichment_rules : r.table != null])
+    error_message = "enrichment_rules rule(s) ${join(", ", [for r in var.enrichment_rules : r.name if r.table == null])} name no table, and the module has no lookup table (create_lookup_table = false, lookup_table_arn = null): give each of them its table, or set create_lookup_table = true or lookup_table_arn."
+  }
+  validation {
+    condition     = alltrue([for r in var.enrichment_rules : r.key != null || r.table == null || contains(keys(local.rule_default_keys), coalesce(r.table, "-"))])
+    error_message = "enrichment_rules rule(s) ${join(", ", [for r in var.enrichment_rules : r.name if !(r.key != null || r.table == null || contains(keys(local.rule_default_keys), coalesce(r.table, "-")))])} read a table other than the module's lookup table: give each of them its key (that table's partition key attribute name)."
+  }
+  validation {
+    # A table has one partition key. Tables are compared by ARN, since a rule may name one by name or by ARN.
+    condition = alltrue([
+      for table, table_keys in {
+        for r in var.enrichment_rules :
+        (r.table == null ? coalesce(local.lookup_table_arn, "-") : startswith(r.table, "arn:") ? r.table : "${local.dynamodb_table_arn_prefix}${r.table}")
+        => r.key != null ? r.key : lookup(local.rule_default_keys, coalesce(r.table, local.lookup_table_name, "-"), null)...
+      } : length(distinct(compact(table_keys))) <= 1
+    ])
+    error_message = "enrichment_rules: rules that read the same table must use the same key (a table has one partition key; a rule on the module's table without a key uses lookup_table_hash_key = \"${var.lookup_table_hash_key}\"). Check the key of every rule on: ${join(", ", [
+      for table, table_keys in {
+        for r in var.enrichment_rules :
+        (r.table == null ? coalesce(local.lookup_table_arn, "-") : startswith(r.table, "arn:") ? r.table : "${local.dynamodb_table_arn_prefix}${r.table}")
+        => r.key != null ? r.key : lookup(local.rule_default_keys, coalesce(r.table, local.lookup_table_name, "-"), null)...
+      } : table if length(distinct(compact(table_keys))) > 1
+    ])}."
+  }
+  validation {
+    # Lambda allows 4 KB for all environment variables together, measured on the JSON of the whole map as
+    # lambda.tf explains (local.lambda_settings_environment), here with these rules rendered into
+    # ENRICHMENT_RULES.
+    condition = alltrue([
+      for environment in [jsonencode(merge(local.lambda_settings_environment, {
+        ENRICHMENT_RULES = jsonencode([for r in var.enrichment_rules : merge(r, {
+          table = r.table != null ? r.table : local.lookup_table_name
+          key   = r.key != null ? r.key : lookup(local.rule_default_keys, coalesce(r.table, local.lookup_table_name, "-"), null)
+        })])
+      }))] : 3 * length(base64encode(environment)) / 4 - length(regexall("=", base64encode(environment))) <= 4096
+    ])
+    error_message = "enrichment_rules: the function's environment (ENRICHMENT_RULES and the settings, as the JSON Lambda measures) would be ${join("", [
+      for environment in [jsonencode(merge(local.lambda_settings_environment, {
+        ENRICHMENT_RULES = jsonencode([for r in var.enrichment_rules : merge(r, {
+          table = r.table != null ? r.table : local.lookup_table_name
+          key   = r.key != null ? r.key : lookup(local.rule_default_keys, coalesce(r.table, local.lookup_table_name, "-"), null)
+        })])
+      }))] : tostring(3 * length(base64encode(environment)) / 4 - length(regexall("=", base64encode(environment))))
+    ])} bytes, above Lambda's 4 KB limit: use fewer or shorter rules (for example attributes = null instead of long attribute maps)."
   }
 }
 
@@ -271,7 +322,7 @@ variable "cache_ttl_seconds" {
 }
 
 variable "cache_max_entries" {
-  description = "A second bound on the function's cache, in lookup results; 0 disables the cache. null (the default): the cache is bounded only by the bytes the function sets aside for it from lambda_memory_size, which keeps it within memory whatever the items weigh."
+  description = "A second bound on the function's cache, in lookup results; 0 disables the cache. null (the default): the cache is bounded only by the bytes the function sets aside for it from lambda_memory_size_mb, which keeps it within memory whatever the items weigh."
   type        = number
   default     = null
 
@@ -310,19 +361,29 @@ variable "log_level" {
 ################################################################################
 
 variable "create_lookup_table" {
-  description = "Controls whether the module creates the DynamoDB lookup table (on-demand, point-in-time recovery, encrypted). Set to false and give lookup_table_name to use an existing table."
+  description = "Controls whether the module creates the DynamoDB lookup table (on-demand, point-in-time recovery, encrypted). Set to false and give lookup_table_arn to use an existing table."
   type        = bool
   default     = true
 }
 
-variable "lookup_table_name" {
-  description = "Name of an existing DynamoDB table to use as the module's lookup table when create_lookup_table is false. May stay null when every rule in lookups names its own table."
+variable "lookup_table_arn" {
+  description = "ARN of an existing DynamoDB table (partition key lookup_table_hash_key, type S) to use as the module's lookup table, with create_lookup_table = false; in the provider's Region and account. May stay null when every rule in enrichment_rules names its own table."
   type        = string
   default     = null
 
   validation {
-    condition     = var.lookup_table_name == null ? true : can(regex("^[A-Za-z0-9_.-]{3,255}$", var.lookup_table_name))
-    error_message = "lookup_table_name must be a DynamoDB table name: 3-255 characters of A-Z a-z 0-9 _ . -."
+    condition     = var.lookup_table_arn == null ? true : can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", var.lookup_table_arn))
+    error_message = "lookup_table_arn must be a DynamoDB table ARN such as arn:aws:dynamodb:us-east-1:123456789012:table/customers, or null."
+  }
+  validation {
+    condition     = !(var.create_lookup_table && var.lookup_table_arn != null)
+    error_message = "lookup_table_arn names an existing table, but create_lookup_table is true: set create_lookup_table = false to use it, or remove lookup_table_arn."
+  }
+  # The function reads its own table with a client of its own Region, and the rules name it by name, which
+  # resolves in the function's account. (A table elsewhere can still be read by a rule that names its ARN.)
+  validation {
+    condition     = !can(regex("^arn:[^:]+:dynamodb:[^:]+:[0-9]{12}:", var.lookup_table_arn)) || try(split(":", var.lookup_table_arn)[3] == local.region && split(":", var.lookup_table_arn)[4] == local.account_id, false)
+    error_message = "lookup_table_arn ${coalesce(var.lookup_table_arn, "-")} is in Region ${try(split(":", var.lookup_table_arn)[3], "-")}, account ${try(split(":", var.lookup_table_arn)[4], "-")}, but the function runs in Region ${local.region}, account ${local.account_id}: use a table there, or name it by ARN in the `table` of the enrichment_rules that read it."
   }
 }
 
@@ -337,7 +398,7 @@ variable "lookup_table_hash_key" {
   }
 }
 
-variable "lookup_table_deletion_protection" {
+variable "lookup_table_deletion_protection_enabled" {
   description = "Controls whether deletion protection is enabled on the lookup table the module creates."
   type        = bool
   default     = false
@@ -352,7 +413,11 @@ variable "lookup_table_items" {
     condition     = alltrue([for k, item in var.lookup_table_items : length(k) >= 1 && alltrue([for a, v in item : length(a) >= 1])])
     error_message = "lookup_table_items keys (partition key values) and attribute names must be non-empty."
   }
-  # A key is findable when the normalisation of some rule on the table leaves it unchanged (locals.tf,
+  validation {
+    condition     = var.create_lookup_table || length(var.lookup_table_items) == 0
+    error_message = "lookup_table_items seeds the table the module creates, but create_lookup_table is false: remove lookup_table_items, or set create_lookup_table = true."
+  }
+  # A key is findable when the normalisation of some rule on the table leaves it unchanged (dynamodb.tf,
   # lookup_key_unchanged_by), and within DynamoDB's 2,048 bytes.
   validation {
     condition = alltrue([
@@ -363,7 +428,6 @@ variable "lookup_table_items" {
     error_message = "lookup_table_items key(s) ${join(", ", [for k in keys(var.lookup_table_items) : jsonencode(k) if !(3 * length(base64encode(k)) / 4 - length(regexall("=", base64encode(k))) <= local.lookup_key_max_bytes && (length(local.lookup_table_rule_modes) == 0 || anytrue([for mode in local.lookup_table_rule_modes : can(regex(local.lookup_key_unchanged_by[mode], k))])))])} can never be found: the rules on the module's table (normalize = ${join(", ", [for m in local.lookup_table_rule_modes : jsonencode(m)])}) look each caller up in canonical form, which these keys are not (or they exceed 2,048 bytes). Write phone numbers as the phone rule leaves them: \"+\" and digits only, such as \"+15555550100\"."
   }
 }
-
 
 ################################################################################
 # Delivery stream
@@ -419,6 +483,20 @@ variable "elasticsearch_type_name" {
     condition     = var.elasticsearch_type_name == null ? true : length(var.elasticsearch_type_name) >= 1 && length(var.elasticsearch_type_name) <= 100
     error_message = "elasticsearch_type_name must be 1-100 characters, or null."
   }
+  validation {
+    condition     = var.destination == "elasticsearch" || var.elasticsearch_type_name == null
+    error_message = "elasticsearch_type_name is only for destination = \"elasticsearch\" (legacy Elasticsearch 6.x); OpenSearch has no document types. Remove it."
+  }
+  # Types: required by Elasticsearch before 7, refused from 7 on and by OpenSearch. Known for a domain the
+  # module creates; for an existing domain the module cannot see the version.
+  validation {
+    condition     = !(var.destination == "elasticsearch" && var.create_opensearch_domain && local.opensearch_engine == "Elasticsearch" && local.opensearch_engine_major < 7) || var.elasticsearch_type_name != null
+    error_message = "elasticsearch_type_name is required: Elasticsearch ${var.opensearch_engine_version} indexes need a document type (for example \"_doc\")."
+  }
+  validation {
+    condition     = !(var.create_opensearch_domain && (local.opensearch_engine == "OpenSearch" || local.opensearch_engine_major >= 7)) || var.elasticsearch_type_name == null
+    error_message = "elasticsearch_type_name must be removed: ${var.opensearch_engine_version} has no document types."
+  }
 }
 
 variable "document_id_format" {
@@ -430,27 +508,31 @@ variable "document_id_format" {
     condition     = contains(["FIREHOSE_DEFAULT", "NO_DOCUMENT_ID"], var.document_id_format)
     error_message = "document_id_format must be \"FIREHOSE_DEFAULT\" or \"NO_DOCUMENT_ID\"."
   }
+  validation {
+    condition     = var.destination == "opensearch" || var.document_id_format == "FIREHOSE_DEFAULT"
+    error_message = "document_id_format = \"NO_DOCUMENT_ID\" is only available with destination = \"opensearch\"; the Elasticsearch destination always uses Firehose document IDs."
+  }
 }
 
-variable "buffering_interval" {
+variable "buffering_interval_seconds" {
   description = "Seconds Firehose buffers records before delivering them to the search domain (0-900)."
   type        = number
   default     = 60
 
   validation {
-    condition     = floor(var.buffering_interval) == var.buffering_interval && var.buffering_interval >= 0 && var.buffering_interval <= 900
-    error_message = "buffering_interval must be a whole number of seconds from 0 to 900."
+    condition     = floor(var.buffering_interval_seconds) == var.buffering_interval_seconds && var.buffering_interval_seconds >= 0 && var.buffering_interval_seconds <= 900
+    error_message = "buffering_interval_seconds must be a whole number of seconds from 0 to 900."
   }
 }
 
-variable "buffering_size" {
+variable "buffering_size_mb" {
   description = "MB Firehose buffers before delivering to the search domain (1-100)."
   type        = number
   default     = 5
 
   validation {
-    condition     = floor(var.buffering_size) == var.buffering_size && var.buffering_size >= 1 && var.buffering_size <= 100
-    error_message = "buffering_size must be a whole number of MB from 1 to 100."
+    condition     = floor(var.buffering_size_mb) == var.buffering_size_mb && var.buffering_size_mb >= 1 && var.buffering_size_mb <= 100
+    error_message = "buffering_size_mb must be a whole number of MB from 1 to 100."
   }
   # Firehose turns each full buffer into one _bulk request ("buffers incoming records based on the buffering
   # configuration ... then generates an OpenSearch Service bulk request", Firehose Developer Guide, "Understand
@@ -459,30 +541,30 @@ variable "buffering_size" {
   # "Network quotas"; 413 Request Entity Too Large), so a 10 MB buffer can already overflow: every batch
   # would go to the backup bucket instead. For a domain the module creates, keep the buffer at 9 MB or less.
   validation {
-    condition     = var.buffering_size <= 9 || !var.create_opensearch_domain || length(regexall("^t[23]\\.", var.opensearch_instance_type)) == 0
-    error_message = "buffering_size = ${var.buffering_size} MB: Firehose sends each buffer as one _bulk request, and ${var.opensearch_instance_type} accepts HTTP requests of at most 10 MiB, action lines included. Use buffering_size = 9 or less, or a larger instance type (100 MiB requests)."
+    condition     = var.buffering_size_mb <= 9 || !var.create_opensearch_domain || length(regexall("^t[23]\\.", var.opensearch_instance_type)) == 0
+    error_message = "buffering_size_mb = ${var.buffering_size_mb} MB: Firehose sends each buffer as one _bulk request, and ${var.opensearch_instance_type} accepts HTTP requests of at most 10 MiB, action lines included. Use buffering_size_mb = 9 or less, or a larger instance type (100 MiB requests)."
   }
 }
 
-variable "retry_duration" {
+variable "retry_duration_seconds" {
   description = "Seconds Firehose keeps retrying a failed delivery to the search domain before backing the documents up to S3 (0-7200)."
   type        = number
   default     = 300
 
   validation {
-    condition     = floor(var.retry_duration) == var.retry_duration && var.retry_duration >= 0 && var.retry_duration <= 7200
-    error_message = "retry_duration must be a whole number of seconds from 0 to 7200."
+    condition     = floor(var.retry_duration_seconds) == var.retry_duration_seconds && var.retry_duration_seconds >= 0 && var.retry_duration_seconds <= 7200
+    error_message = "retry_duration_seconds must be a whole number of seconds from 0 to 7200."
   }
 }
 
-variable "s3_backup_mode" {
+variable "backup_mode" {
   description = "Which documents Firehose also writes to the backup bucket: FailedDocumentsOnly or AllDocuments."
   type        = string
   default     = "FailedDocumentsOnly"
 
   validation {
-    condition     = contains(["FailedDocumentsOnly", "AllDocuments"], var.s3_backup_mode)
-    error_message = "s3_backup_mode must be \"FailedDocumentsOnly\" or \"AllDocuments\"."
+    condition     = contains(["FailedDocumentsOnly", "AllDocuments"], var.backup_mode)
+    error_message = "backup_mode must be \"FailedDocumentsOnly\" or \"AllDocuments\"."
   }
 }
 
@@ -497,25 +579,25 @@ variable "backup_compression_format" {
   }
 }
 
-variable "processor_buffer_size_mb" {
+variable "processor_buffering_size_mb" {
   description = "MB of records Firehose buffers before invoking the enrichment function (0.2-3)."
   type        = number
   default     = 1
 
   validation {
-    condition     = var.processor_buffer_size_mb >= 0.2 && var.processor_buffer_size_mb <= 3
-    error_message = "processor_buffer_size_mb must be from 0.2 to 3 MB."
+    condition     = var.processor_buffering_size_mb >= 0.2 && var.processor_buffering_size_mb <= 3
+    error_message = "processor_buffering_size_mb must be from 0.2 to 3 MB."
   }
 }
 
-variable "processor_buffer_interval" {
+variable "processor_buffering_interval_seconds" {
   description = "Seconds Firehose buffers records before invoking the enrichment function (0-900)."
   type        = number
   default     = 60
 
   validation {
-    condition     = floor(var.processor_buffer_interval) == var.processor_buffer_interval && var.processor_buffer_interval >= 0 && var.processor_buffer_interval <= 900
-    error_message = "processor_buffer_interval must be a whole number of seconds from 0 to 900."
+    condition     = floor(var.processor_buffering_interval_seconds) == var.processor_buffering_interval_seconds && var.processor_buffering_interval_seconds >= 0 && var.processor_buffering_interval_seconds <= 900
+    error_message = "processor_buffering_interval_seconds must be a whole number of seconds from 0 to 900."
   }
 }
 
@@ -541,7 +623,7 @@ variable "create_opensearch_domain" {
 }
 
 variable "opensearch_domain_arn" {
-  description = "ARN of an existing OpenSearch Service (or Elasticsearch) domain to deliver to when create_opensearch_domain is false. Its access policy must admit the output firehose_role_arn."
+  description = "ARN of an existing OpenSearch Service (or Elasticsearch) domain to deliver to, with create_opensearch_domain = false; in the provider's Region and account. Its access policy must admit the firehose_role_arn output."
   type        = string
   default     = null
 
@@ -549,9 +631,17 @@ variable "opensearch_domain_arn" {
     condition     = var.opensearch_domain_arn == null ? true : can(regex("^arn:aws[a-z-]*:es:[a-z0-9-]+:[0-9]{12}:domain/[a-z][a-z0-9-]{2,27}$", var.opensearch_domain_arn))
     error_message = "opensearch_domain_arn must be a domain ARN such as arn:aws:es:us-east-1:123456789012:domain/ctr, or null."
   }
+  validation {
+    condition     = !(var.create_opensearch_domain && var.opensearch_domain_arn != null)
+    error_message = "opensearch_domain_arn names an existing domain, but create_opensearch_domain is true: set create_opensearch_domain = false to deliver to it, or remove opensearch_domain_arn."
+  }
+  validation {
+    condition     = var.create_opensearch_domain || var.opensearch_domain_arn != null
+    error_message = "opensearch_domain_arn is required with create_opensearch_domain = false: the ARN of the existing domain to deliver to."
+  }
   # The stream, its role and the domain's access policy are built for a domain in the provider's Region and
-  # account; a domain elsewhere would plan and then fail to deliver. (A cross-account mode would relax the
-  # account half of this check.)
+  # account; a domain elsewhere would plan and then fail to deliver. (Cross-account delivery would relax the
+  # account half of this check; Firehose then addresses the domain by opensearch_domain_endpoint.)
   validation {
     condition     = !can(regex("^arn:[^:]+:es:[^:]+:[0-9]{12}:", var.opensearch_domain_arn)) || try(split(":", var.opensearch_domain_arn)[3] == local.region && split(":", var.opensearch_domain_arn)[4] == local.account_id, false)
     error_message = "opensearch_domain_arn ${coalesce(var.opensearch_domain_arn, "-")} is in Region ${try(split(":", var.opensearch_domain_arn)[3], "-")}, account ${try(split(":", var.opensearch_domain_arn)[4], "-")}, but the AWS provider deploys the stream to Region ${local.region}, account ${local.account_id}: use a domain in that Region and account, or configure the provider for the domain's."
@@ -559,13 +649,17 @@ variable "opensearch_domain_arn" {
 }
 
 variable "opensearch_domain_endpoint" {
-  description = "HTTPS endpoint host of the existing domain given in opensearch_domain_arn, passed through to the outputs. Optional."
+  description = "HTTPS endpoint host of the existing domain in opensearch_domain_arn (its `endpoint`, such as vpc-ctr-abc123.us-east-1.es.amazonaws.com), passed through to the opensearch_domain_endpoint output for `ctr-enrichment opensearch-setup`. Optional for a domain in the provider's account."
   type        = string
   default     = null
 
   validation {
     condition     = var.opensearch_domain_endpoint == null ? true : can(regex("^[a-z0-9][a-z0-9.-]*[a-z0-9]$", var.opensearch_domain_endpoint))
     error_message = "opensearch_domain_endpoint must be a host name such as search-ctr-abc123.us-east-1.es.amazonaws.com (no scheme, no path), or null."
+  }
+  validation {
+    condition     = !(var.create_opensearch_domain && var.opensearch_domain_endpoint != null)
+    error_message = "opensearch_domain_endpoint describes an existing domain (with opensearch_domain_arn); the domain the module creates reports its own endpoint. Remove opensearch_domain_endpoint, or set create_opensearch_domain = false."
   }
 }
 
@@ -603,6 +697,10 @@ variable "opensearch_instance_count" {
     condition     = floor(var.opensearch_instance_count) == var.opensearch_instance_count && var.opensearch_instance_count >= 1 && var.opensearch_instance_count <= 1002
     error_message = "opensearch_instance_count must be a whole number from 1 to 1002."
   }
+  validation {
+    condition     = !var.create_opensearch_domain || var.opensearch_instance_count % var.opensearch_availability_zone_count == 0
+    error_message = "opensearch_instance_count (${var.opensearch_instance_count}) must be a multiple of opensearch_availability_zone_count (${var.opensearch_availability_zone_count}), so that every zone holds the same number of nodes."
+  }
 }
 
 variable "opensearch_availability_zone_count" {
@@ -614,16 +712,21 @@ variable "opensearch_availability_zone_count" {
     condition     = contains([1, 2, 3], var.opensearch_availability_zone_count)
     error_message = "opensearch_availability_zone_count must be 1, 2 or 3."
   }
+  # A VPC domain has one subnet per Availability Zone (the same subnets as Firehose's interfaces).
+  validation {
+    condition     = !var.create_opensearch_domain || var.vpc_config == null ? true : length(var.vpc_config.subnet_ids) == var.opensearch_availability_zone_count
+    error_message = "opensearch_availability_zone_count is ${var.opensearch_availability_zone_count}, but vpc_config.subnet_ids has ${length(try(var.vpc_config.subnet_ids, []))} subnet(s): a VPC domain needs one subnet per Availability Zone. Set opensearch_availability_zone_count to the number of subnets (and opensearch_instance_count to a multiple of it), or list one subnet per zone."
+  }
 }
 
-variable "opensearch_ebs_volume_size" {
+variable "opensearch_ebs_volume_size_gib" {
   description = "GiB of EBS storage per data node (the maximum depends on the instance type)."
   type        = number
   default     = 10
 
   validation {
-    condition     = floor(var.opensearch_ebs_volume_size) == var.opensearch_ebs_volume_size && var.opensearch_ebs_volume_size >= 10
-    error_message = "opensearch_ebs_volume_size must be a whole number of GiB, at least 10."
+    condition     = floor(var.opensearch_ebs_volume_size_gib) == var.opensearch_ebs_volume_size_gib && var.opensearch_ebs_volume_size_gib >= 10
+    error_message = "opensearch_ebs_volume_size_gib must be a whole number of GiB, at least 10."
   }
 }
 
@@ -646,38 +749,38 @@ variable "opensearch_ebs_volume_type" {
 # 50 IOPS per GiB (EC2 User Guide, Provisioned IOPS SSD volumes; OpenSearch caps io1 at 16,000). AWS checks the
 # instance type's own limits (DescribeInstanceTypeLimits) when it creates the domain.
 variable "opensearch_ebs_iops" {
-  description = "Baseline IOPS of each data node's EBS volume. Required with opensearch_ebs_volume_type = \"io1\" (100-16,000, at most 50 per GiB of opensearch_ebs_volume_size); optional with gp3 (3,000-16,000, plus 16,000 for every full 3 TiB; null keeps the 3,000 baseline); not allowed with gp2."
+  description = "Baseline IOPS of each data node's EBS volume. Required with opensearch_ebs_volume_type = \"io1\" (100-16,000, at most 50 per GiB of opensearch_ebs_volume_size_gib); optional with gp3 (3,000-16,000, plus 16,000 for every full 3 TiB; null keeps the 3,000 baseline); not allowed with gp2."
   type        = number
   default     = null
 
   validation {
     condition     = var.opensearch_ebs_iops != null || var.opensearch_ebs_volume_type != "io1"
-    error_message = "opensearch_ebs_volume_type = \"io1\" (provisioned IOPS) needs opensearch_ebs_iops: 100-16,000 and at most 50 per GiB of volume (${50 * var.opensearch_ebs_volume_size} for ${var.opensearch_ebs_volume_size} GiB). Or use gp3, which includes 3,000 IOPS."
+    error_message = "opensearch_ebs_volume_type = \"io1\" (provisioned IOPS) needs opensearch_ebs_iops: 100-16,000 and at most 50 per GiB of volume (${50 * var.opensearch_ebs_volume_size_gib} for ${var.opensearch_ebs_volume_size_gib} GiB). Or use gp3, which includes 3,000 IOPS."
   }
   validation {
     condition = var.opensearch_ebs_iops == null ? true : floor(var.opensearch_ebs_iops) == var.opensearch_ebs_iops && (
-      var.opensearch_ebs_volume_type == "io1" ? var.opensearch_ebs_iops >= 100 && var.opensearch_ebs_iops <= min(16000, 50 * var.opensearch_ebs_volume_size) :
-      var.opensearch_ebs_volume_type == "gp3" ? var.opensearch_ebs_iops >= 3000 && var.opensearch_ebs_iops <= 16000 * (1 + floor(var.opensearch_ebs_volume_size / 3072)) :
+      var.opensearch_ebs_volume_type == "io1" ? var.opensearch_ebs_iops >= 100 && var.opensearch_ebs_iops <= min(16000, 50 * var.opensearch_ebs_volume_size_gib) :
+      var.opensearch_ebs_volume_type == "gp3" ? var.opensearch_ebs_iops >= 3000 && var.opensearch_ebs_iops <= 16000 * (1 + floor(var.opensearch_ebs_volume_size_gib / 3072)) :
       false
     )
     error_message = "opensearch_ebs_iops (${coalesce(var.opensearch_ebs_iops, 0)}) does not fit opensearch_ebs_volume_type = \"${var.opensearch_ebs_volume_type}\": io1 takes 100-16,000 IOPS and at most 50 per GiB; gp3 takes 3,000-16,000 (plus 16,000 for every full 3 TiB of volume); gp2 takes none (leave it null)."
   }
 }
 
-variable "opensearch_ebs_throughput" {
+variable "opensearch_ebs_throughput_mibps" {
   description = "Throughput in MiB/s of each data node's gp3 EBS volume: 125-1,000 (plus 1,000 for every full 3 TiB), at most 0.25 MiB/s per IOPS (opensearch_ebs_iops, 3,000 when null). null keeps the 125 MiB/s baseline. gp3 only."
   type        = number
   default     = null
 
   validation {
-    condition = var.opensearch_ebs_throughput == null ? true : (
+    condition = var.opensearch_ebs_throughput_mibps == null ? true : (
       var.opensearch_ebs_volume_type == "gp3" &&
-      floor(var.opensearch_ebs_throughput) == var.opensearch_ebs_throughput &&
-      var.opensearch_ebs_throughput >= 125 &&
-      var.opensearch_ebs_throughput <= 1000 * (1 + floor(var.opensearch_ebs_volume_size / 3072)) &&
-      var.opensearch_ebs_throughput <= 0.25 * coalesce(var.opensearch_ebs_iops, 3000)
+      floor(var.opensearch_ebs_throughput_mibps) == var.opensearch_ebs_throughput_mibps &&
+      var.opensearch_ebs_throughput_mibps >= 125 &&
+      var.opensearch_ebs_throughput_mibps <= 1000 * (1 + floor(var.opensearch_ebs_volume_size_gib / 3072)) &&
+      var.opensearch_ebs_throughput_mibps <= 0.25 * coalesce(var.opensearch_ebs_iops, 3000)
     )
-    error_message = "opensearch_ebs_throughput (${coalesce(var.opensearch_ebs_throughput, 0)} MiB/s) needs opensearch_ebs_volume_type = \"gp3\" and 125-1,000 MiB/s (plus 1,000 for every full 3 TiB), at most 0.25 MiB/s per IOPS: ${floor(0.25 * coalesce(var.opensearch_ebs_iops, 3000))} MiB/s with ${coalesce(var.opensearch_ebs_iops, 3000)} IOPS."
+    error_message = "opensearch_ebs_throughput_mibps (${coalesce(var.opensearch_ebs_throughput_mibps, 0)} MiB/s) needs opensearch_ebs_volume_type = \"gp3\" and 125-1,000 MiB/s (plus 1,000 for every full 3 TiB), at most 0.25 MiB/s per IOPS: ${floor(0.25 * coalesce(var.opensearch_ebs_iops, 3000))} MiB/s with ${coalesce(var.opensearch_ebs_iops, 3000)} IOPS."
   }
 }
 
@@ -701,6 +804,15 @@ variable "opensearch_master_user_arn" {
     condition     = var.opensearch_master_user_arn == null ? true : can(regex("^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:.+$", var.opensearch_master_user_arn))
     error_message = "opensearch_master_user_arn must be an IAM user or role ARN such as arn:aws:iam::123456789012:role/search-admin, or null."
   }
+  validation {
+    condition     = var.create_opensearch_domain || var.opensearch_master_user_arn == null
+    error_message = "opensearch_master_user_arn configures the domain the module creates; with an existing domain (create_opensearch_domain = false) manage its security yourself, and remove opensearch_master_user_arn."
+  }
+  # Fine-grained access control: OpenSearch, or Elasticsearch 6.7 and later.
+  validation {
+    condition     = var.opensearch_master_user_arn == null || !var.create_opensearch_domain || local.opensearch_engine == "OpenSearch" || local.opensearch_engine_major > 6 || (local.opensearch_engine_major == 6 && local.opensearch_engine_minor >= 7)
+    error_message = "opensearch_master_user_arn turns on fine-grained access control, which needs OpenSearch or Elasticsearch 6.7 or later; opensearch_engine_version is ${var.opensearch_engine_version}. Remove opensearch_master_user_arn, or use a newer engine."
+  }
 }
 
 variable "opensearch_prevent_destroy_enabled" {
@@ -715,31 +827,54 @@ variable "opensearch_log_publishing_enabled" {
   default     = true
 }
 
-variable "opensearch_allow_public_endpoint" {
-  description = "Set to true to accept that the domain the module creates without vpc_config has an internet-facing endpoint (still restricted by its access policy to the Firehose role, dashboards_principal_arns and dashboards_allowed_cidrs)."
+variable "opensearch_public_endpoint_enabled" {
+  description = "Controls whether the domain the module creates may have an internet-facing endpoint, when there is no vpc_config. Its access policy still admits only the Firehose role, dashboards_allowed_principal_arns and dashboards_allowed_cidr_blocks. false (the default) refuses to plan a public domain."
   type        = bool
   default     = false
-}
-
-variable "dashboards_principal_arns" {
-  description = "IAM principal ARNs allowed to use the domain the module creates (OpenSearch Dashboards and the REST API, signed requests)."
-  type        = list(string)
-  default     = []
 
   validation {
-    condition     = alltrue([for p in var.dashboards_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:.+$", p))])
-    error_message = "dashboards_principal_arns must hold IAM user or role ARNs such as arn:aws:iam::123456789012:role/analyst."
+    condition     = !var.create_opensearch_domain || var.vpc_config != null || var.opensearch_public_endpoint_enabled
+    error_message = "The search domain would get an internet-facing endpoint: give vpc_config (subnets, and security groups or create_security_groups = true) to keep it private, or set opensearch_public_endpoint_enabled = true to accept a public endpoint restricted by its access policy."
   }
 }
 
-variable "dashboards_allowed_cidrs" {
-  description = "CIDR blocks allowed to use the public endpoint of the domain the module creates without signing (OpenSearch Dashboards in a browser). Public endpoints only; for a VPC domain see vpc_config.allowed_cidr_blocks."
+# Who may reach the domain the module creates (its REST API and OpenSearch Dashboards): principals by IAM
+# identity, networks by address. Both configure the domain the module creates; an existing domain keeps its own
+# access policy and security groups.
+variable "dashboards_allowed_principal_arns" {
+  description = "IAM principal ARNs allowed to use the domain the module creates (OpenSearch Dashboards and the REST API, with signed requests), on a public or a VPC endpoint."
   type        = list(string)
   default     = []
 
   validation {
-    condition     = alltrue([for c in var.dashboards_allowed_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
-    error_message = "dashboards_allowed_cidrs must hold CIDR blocks such as 203.0.113.0/24; 0.0.0.0/0 and ::/0 would open the domain to the internet."
+    condition     = alltrue([for p in var.dashboards_allowed_principal_arns : can(regex("^arn:aws[a-z-]*:(iam|sts)::[0-9]{12}:.+$", p))])
+    error_message = "dashboards_allowed_principal_arns must hold IAM user or role ARNs such as arn:aws:iam::123456789012:role/analyst."
+  }
+  validation {
+    condition     = var.create_opensearch_domain || length(var.dashboards_allowed_principal_arns) == 0
+    error_message = "dashboards_allowed_principal_arns configures the access policy of the domain the module creates; with an existing domain (create_opensearch_domain = false) admit them in its own access policy, and remove dashboards_allowed_principal_arns."
+  }
+}
+
+variable "dashboards_allowed_cidr_blocks" {
+  description = "Networks (CIDR blocks, IPv4 or IPv6) allowed to reach the domain the module creates, for OpenSearch Dashboards in a browser and `ctr-enrichment opensearch-setup`. On a public endpoint, the access policy admits requests from them without signing. In a VPC (vpc_config with create_security_groups = true), the domain's security group admits HTTPS (443) from them, such as your VPN or bastion; requests are then authorised by the access policy (dashboards_allowed_principal_arns) or fine-grained access control."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.dashboards_allowed_cidr_blocks : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
+    error_message = "dashboards_allowed_cidr_blocks must hold CIDR blocks such as 203.0.113.0/24 or 10.20.0.0/16; 0.0.0.0/0 and ::/0 would open the domain to the internet."
+  }
+  validation {
+    condition     = var.create_opensearch_domain || length(var.dashboards_allowed_cidr_blocks) == 0
+    error_message = "dashboards_allowed_cidr_blocks configures the domain the module creates; with an existing domain (create_opensearch_domain = false) manage its access policy and security groups yourself, and remove dashboards_allowed_cidr_blocks."
+  }
+  # In a VPC the networks are admitted by a security group rule, which the module can only add to the group it
+  # creates (an IP-based access policy does not apply to VPC domains: OpenSearch Service Developer Guide,
+  # "Launching your Amazon OpenSearch Service domains within a VPC").
+  validation {
+    condition     = var.vpc_config == null ? true : length(var.dashboards_allowed_cidr_blocks) == 0 || var.vpc_config.create_security_groups
+    error_message = "dashboards_allowed_cidr_blocks opens the security group the module creates for a VPC domain, but vpc_config lists its own security_group_ids: add HTTPS (443) rules for these networks to your groups instead and remove dashboards_allowed_cidr_blocks, or set vpc_config.create_security_groups = true."
   }
 }
 
@@ -747,6 +882,11 @@ variable "create_opensearch_service_linked_role" {
   description = "Controls whether the module creates the service-linked role AWSServiceRoleForAmazonOpenSearchService, which OpenSearch Service needs to place a domain's network interfaces in a VPC. An account has it once: create it here only when no domain in the account has created it yet (it fails with \"has been taken\" otherwise). Only with vpc_config and a domain the module creates."
   type        = bool
   default     = false
+
+  validation {
+    condition     = !var.create_opensearch_service_linked_role || (var.vpc_config != null && var.create_opensearch_domain)
+    error_message = "create_opensearch_service_linked_role is only needed for a VPC domain the module creates: set vpc_config and create_opensearch_domain = true, or leave create_opensearch_service_linked_role false."
+  }
 }
 
 ################################################################################
@@ -760,13 +900,21 @@ variable "create_backup_bucket" {
 }
 
 variable "backup_bucket_arn" {
-  description = "ARN of an existing S3 bucket for the backup when create_backup_bucket is false."
+  description = "ARN of an existing S3 bucket for the documents Firehose backs up, with create_backup_bucket = false."
   type        = string
   default     = null
 
   validation {
     condition     = var.backup_bucket_arn == null ? true : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.backup_bucket_arn))
     error_message = "backup_bucket_arn must be an S3 bucket ARN such as arn:aws:s3:::my-ctr-backup, or null."
+  }
+  validation {
+    condition     = !(var.create_backup_bucket && var.backup_bucket_arn != null)
+    error_message = "backup_bucket_arn names an existing bucket, but create_backup_bucket is true: set create_backup_bucket = false to use it, or remove backup_bucket_arn."
+  }
+  validation {
+    condition     = var.create_backup_bucket || var.backup_bucket_arn != null
+    error_message = "backup_bucket_arn is required with create_backup_bucket = false: the ARN of the existing bucket for failed documents."
   }
 }
 
@@ -781,7 +929,7 @@ variable "backup_expiration_days" {
   }
 }
 
-variable "backup_bucket_force_destroy" {
+variable "backup_bucket_force_destroy_enabled" {
   description = "Controls whether destroying the module also deletes the backup bucket when it still holds objects."
   type        = bool
   default     = false
@@ -792,12 +940,11 @@ variable "backup_bucket_force_destroy" {
 ################################################################################
 
 variable "vpc_config" {
-  description = "VPC delivery. Firehose delivers through network interfaces in subnet_ids, and the domain the module creates is placed in the same subnets (one per Availability Zone). Either list the security_group_ids to use (they must allow HTTPS, port 443, from the Firehose interfaces to the domain), or set create_security_groups = true: the module then creates one security group for the Firehose interfaces (egress HTTPS to the domain's group only) and one for the domain (ingress HTTPS from the Firehose group and from allowed_cidr_blocks only). null (the default) delivers to a public endpoint, which a created domain allows only with opensearch_allow_public_endpoint."
+  description = "VPC delivery. Firehose delivers through network interfaces in subnet_ids, and the domain the module creates is placed in the same subnets (one per Availability Zone). Either list the security_group_ids to use (they must allow HTTPS, port 443, from the Firehose interfaces to the domain), or set create_security_groups = true: the module then creates one security group for the Firehose interfaces (egress HTTPS to the domain's group only) and one for the domain (ingress HTTPS from the Firehose group and from dashboards_allowed_cidr_blocks only). null (the default) delivers to a public endpoint, which a created domain allows only with opensearch_public_endpoint_enabled."
   type = object({
     subnet_ids             = list(string)
     security_group_ids     = optional(list(string), [])
     create_security_groups = optional(bool, false)
-    allowed_cidr_blocks    = optional(list(string), [])
   })
   default = null
 
@@ -818,12 +965,8 @@ variable "vpc_config" {
     error_message = "vpc_config needs exactly one source of security groups: list security_group_ids (allowing HTTPS from Firehose to the domain), or set create_security_groups = true and leave security_group_ids empty."
   }
   validation {
-    condition     = var.vpc_config == null ? true : alltrue([for c in var.vpc_config.allowed_cidr_blocks : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
-    error_message = "vpc_config.allowed_cidr_blocks must hold CIDR blocks such as 10.20.0.0/16 (your VPN or bastion network), not 0.0.0.0/0 or ::/0."
-  }
-  validation {
-    condition     = var.vpc_config == null ? true : var.vpc_config.create_security_groups || length(var.vpc_config.allowed_cidr_blocks) == 0
-    error_message = "vpc_config.allowed_cidr_blocks opens the security group the module creates; with your own security_group_ids add such rules to your groups instead, or set create_security_groups = true."
+    condition     = var.vpc_config == null ? true : !var.vpc_config.create_security_groups || var.create_opensearch_domain
+    error_message = "vpc_config.create_security_groups creates the security groups of Firehose and of the domain the module creates; an existing domain keeps its own groups. With create_opensearch_domain = false, list in vpc_config.security_group_ids groups that the existing domain's group admits on HTTPS (443)."
   }
 }
 
@@ -861,10 +1004,14 @@ variable "alarm_sns_topic_arn" {
     condition     = var.alarm_sns_topic_arn == null ? true : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.alarm_sns_topic_arn))
     error_message = "alarm_sns_topic_arn must be the ARN of a standard SNS topic such as arn:aws:sns:us-east-1:123456789012:ctr-alarms (CloudWatch alarms cannot notify FIFO topics), or null."
   }
+  validation {
+    condition     = !var.create_alarms || var.alarm_sns_topic_arn != null
+    error_message = "alarm_sns_topic_arn is required with create_alarms = true: the ARN of the SNS topic the alarms notify."
+  }
 }
 
 variable "alarm_thresholds" {
-  description = "Alarm thresholds, per period: lambda_errors, lambda_throttles, processing_failed (records the function answered ProcessingFailed) and lookup_errors (failed DynamoDB lookups) alarm above that many; lambda_duration_percent alarms when the function's longest run exceeds that percentage of lambda_timeout; delivery_success alarms when the share of documents the domain accepted falls below it (0-1); data_freshness_seconds alarms when the oldest undelivered record is older."
+  description = "Alarm thresholds, per period: lambda_errors, lambda_throttles, processing_failed (records the function answered ProcessingFailed) and lookup_errors (failed DynamoDB lookups) alarm above that many; lambda_duration_percent alarms when the function's longest run exceeds that percentage of lambda_timeout_seconds; delivery_success alarms when the share of documents the domain accepted falls below it (0-1); data_freshness_seconds alarms when the oldest undelivered record is older."
   type = object({
     lambda_errors           = optional(number, 0)
     lambda_throttles        = optional(number, 0)
@@ -895,26 +1042,35 @@ variable "alarm_thresholds" {
     condition     = floor(var.alarm_thresholds.data_freshness_seconds) == var.alarm_thresholds.data_freshness_seconds && var.alarm_thresholds.data_freshness_seconds >= 60 && var.alarm_thresholds.data_freshness_seconds <= 86400
     error_message = "alarm_thresholds.data_freshness_seconds must be a whole number of seconds from 60 to 86400 (Firehose keeps undelivered data for at most 24 hours)."
   }
+  # Records wait in both buffers by design; the data-freshness alarm exists for destination = "opensearch" only.
+  validation {
+    condition     = !var.create_alarms || var.destination != "opensearch" || var.alarm_thresholds.data_freshness_seconds > var.buffering_interval_seconds + var.processor_buffering_interval_seconds
+    error_message = "alarm_thresholds.data_freshness_seconds (${var.alarm_thresholds.data_freshness_seconds}) must exceed buffering_interval_seconds + processor_buffering_interval_seconds (${var.buffering_interval_seconds + var.processor_buffering_interval_seconds} s): records wait that long in the buffers by design, so the alarm would always fire."
+  }
 }
 
-variable "alarm_period" {
+variable "alarm_period_seconds" {
   description = "Seconds over which each alarm aggregates its metric: 60 or a multiple of 60, at most 86400."
   type        = number
   default     = 300
 
   validation {
-    condition     = floor(var.alarm_period) == var.alarm_period && var.alarm_period >= 60 && var.alarm_period <= 86400 && var.alarm_period % 60 == 0
-    error_message = "alarm_period must be a multiple of 60 seconds from 60 to 86400 (the metrics have one-minute resolution)."
+    condition     = floor(var.alarm_period_seconds) == var.alarm_period_seconds && var.alarm_period_seconds >= 60 && var.alarm_period_seconds <= 86400 && var.alarm_period_seconds % 60 == 0
+    error_message = "alarm_period_seconds must be a multiple of 60 seconds from 60 to 86400 (the metrics have one-minute resolution)."
   }
 }
 
 variable "alarm_evaluation_periods" {
-  description = "How many consecutive periods must breach before an alarm fires. alarm_period times this may be at most one day (seven days for periods of an hour or more)."
+  description = "How many consecutive periods must breach before an alarm fires. alarm_period_seconds times this may be at most one day (seven days for periods of an hour or more)."
   type        = number
   default     = 1
 
   validation {
     condition     = floor(var.alarm_evaluation_periods) == var.alarm_evaluation_periods && var.alarm_evaluation_periods >= 1
     error_message = "alarm_evaluation_periods must be a whole number of at least 1."
+  }
+  validation {
+    condition     = !var.create_alarms || var.alarm_period_seconds * var.alarm_evaluation_periods <= (var.alarm_period_seconds < 3600 ? 86400 : 604800)
+    error_message = "alarm_evaluation_periods (${var.alarm_evaluation_periods}) times alarm_period_seconds (${var.alarm_period_seconds} s) must be at most one day for periods under an hour, and at most seven days otherwise (CloudWatch's limit)."
   }
 }

@@ -1,8 +1,8 @@
 # VPC delivery with security groups the module creates (vpc_config.create_security_groups): one group for
 # the network interfaces Firehose creates in the subnets, one for the search domain. The only traffic they
 # allow is HTTPS from the Firehose group to the domain group, plus HTTPS into the domain from
-# vpc_config.allowed_cidr_blocks (OpenSearch Dashboards and the index-template script, through a VPN or a
-# bastion). Terraform removes the allow-all egress rule AWS adds to a new group, so nothing else leaves.
+# dashboards_allowed_cidr_blocks (OpenSearch Dashboards and `ctr-enrichment opensearch-setup`, through a VPN or
+# a bastion). Terraform removes the allow-all egress rule AWS adds to a new group, so nothing else leaves.
 
 # The VPC of the subnets: the groups must live there.
 data "aws_subnet" "delivery" {
@@ -59,7 +59,7 @@ resource "aws_vpc_security_group_ingress_rule" "domain_from_firehose" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "domain_from_networks" {
-  for_each = toset(local.create_security_groups ? var.vpc_config.allowed_cidr_blocks : [])
+  for_each = toset(local.create_security_groups ? var.dashboards_allowed_cidr_blocks : [])
 
   security_group_id = aws_security_group.opensearch[0].id
   description       = "HTTPS from ${each.value} (OpenSearch Dashboards, index template)"
@@ -82,11 +82,4 @@ resource "aws_iam_service_linked_role" "opensearch" {
   description      = "Lets Amazon OpenSearch Service manage the network interfaces of VPC domains (created by ${var.name})."
 
   tags = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = local.vpc_enabled && var.create_opensearch_domain
-      error_message = "create_opensearch_service_linked_role is only needed for a VPC domain the module creates: set vpc_config and create_opensearch_domain = true, or leave it false."
-    }
-  }
 }

@@ -12,8 +12,8 @@ mock_provider "archive" {
 }
 
 variables {
-  opensearch_allow_public_endpoint = true
-  alarm_sns_topic_arn              = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
+  opensearch_public_endpoint_enabled = true
+  alarm_sns_topic_arn                = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
 }
 
 run "no_alarms_by_default" {
@@ -107,8 +107,8 @@ run "custom_thresholds_namespace_and_window" {
     create_alarms            = true
     name                     = "acme-ctr"
     metrics_namespace        = "Contact Centre/CTR"
-    lambda_timeout           = 120
-    alarm_period             = 60
+    lambda_timeout_seconds   = 120
+    alarm_period_seconds     = 60
     alarm_evaluation_periods = 5
     alarm_thresholds = {
       lambda_errors           = 2
@@ -154,8 +154,8 @@ run "delivery_success_outlasts_the_retry_of_a_stale_copy" {
 
   variables {
     create_alarms            = true
-    retry_duration           = 3600
-    alarm_period             = 600
+    retry_duration_seconds   = 3600
+    alarm_period_seconds     = 600
     alarm_evaluation_periods = 2
   }
 
@@ -171,7 +171,7 @@ run "delivery_success_keeps_a_longer_evaluation_given" {
 
   variables {
     create_alarms            = true
-    retry_duration           = 0
+    retry_duration_seconds   = 0
     alarm_evaluation_periods = 4
   }
 

@@ -11,7 +11,7 @@ mock_provider "archive" {
 }
 
 variables {
-  opensearch_allow_public_endpoint = true
+  opensearch_public_endpoint_enabled = true
 }
 
 # --- Finding 4: the OpenSearch API's instance types end in .search ---------------------------------------------
@@ -236,7 +236,7 @@ run "rejects_environment_lambda_measures_over_4_kb" {
   command = plan
 
   variables {
-    lookups = [for i in range(17) : {
+    enrichment_rules = [for i in range(17) : {
       name       = format("rule%02d", i)
       source     = format("Attributes.Caller%02d", i)
       target     = format("Enriched%02d", i)
@@ -247,14 +247,14 @@ run "rejects_environment_lambda_measures_over_4_kb" {
     }]
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "accepts_environment_just_under_4_kb" {
   command = plan
 
   variables {
-    lookups = [for i in range(16) : {
+    enrichment_rules = [for i in range(16) : {
       name       = format("rule%02d", i)
       source     = format("Attributes.Caller%02d", i)
       target     = format("Enriched%02d", i)
@@ -265,9 +265,10 @@ run "accepts_environment_just_under_4_kb" {
     }]
   }
 
+  # Measured here on the planned function's environment, as Lambda measures it (bytes of the JSON map).
   assert {
-    condition     = local.lambda_environment_bytes == 4048
-    error_message = "Sixteen such rules measure 4,048 bytes as JSON (got ${local.lambda_environment_bytes}): within Lambda's 4 KB."
+    condition     = 3 * length(base64encode(jsonencode(aws_lambda_function.this.environment[0].variables))) / 4 - length(regexall("=", base64encode(jsonencode(aws_lambda_function.this.environment[0].variables)))) == 4048
+    error_message = "Sixteen such rules measure 4,048 bytes as JSON: within Lambda's 4 KB."
   }
 }
 
@@ -301,8 +302,8 @@ run "rejects_io1_without_iops" {
   command = plan
 
   variables {
-    opensearch_ebs_volume_type = "io1"
-    opensearch_ebs_volume_size = 100
+    opensearch_ebs_volume_type     = "io1"
+    opensearch_ebs_volume_size_gib = 100
   }
 
   expect_failures = [var.opensearch_ebs_iops]
@@ -312,9 +313,9 @@ run "rejects_io1_iops_over_50_per_gib" {
   command = plan
 
   variables {
-    opensearch_ebs_volume_type = "io1"
-    opensearch_ebs_volume_size = 10
-    opensearch_ebs_iops        = 1000
+    opensearch_ebs_volume_type     = "io1"
+    opensearch_ebs_volume_size_gib = 10
+    opensearch_ebs_iops            = 1000
   }
 
   expect_failures = [var.opensearch_ebs_iops]
@@ -335,32 +336,32 @@ run "rejects_gp3_throughput_over_a_quarter_of_the_iops" {
   command = plan
 
   variables {
-    opensearch_ebs_throughput = 1000
+    opensearch_ebs_throughput_mibps = 1000
   }
 
-  expect_failures = [var.opensearch_ebs_throughput]
+  expect_failures = [var.opensearch_ebs_throughput_mibps]
 }
 
 run "rejects_throughput_for_io1" {
   command = plan
 
   variables {
-    opensearch_ebs_volume_type = "io1"
-    opensearch_ebs_volume_size = 100
-    opensearch_ebs_iops        = 5000
-    opensearch_ebs_throughput  = 250
+    opensearch_ebs_volume_type      = "io1"
+    opensearch_ebs_volume_size_gib  = 100
+    opensearch_ebs_iops             = 5000
+    opensearch_ebs_throughput_mibps = 250
   }
 
-  expect_failures = [var.opensearch_ebs_throughput]
+  expect_failures = [var.opensearch_ebs_throughput_mibps]
 }
 
 run "accepts_io1_with_iops" {
   command = plan
 
   variables {
-    opensearch_ebs_volume_type = "io1"
-    opensearch_ebs_volume_size = 320
-    opensearch_ebs_iops        = 16000
+    opensearch_ebs_volume_type     = "io1"
+    opensearch_ebs_volume_size_gib = 320
+    opensearch_ebs_iops            = 16000
   }
 
   assert {
@@ -373,9 +374,9 @@ run "accepts_gp3_at_its_limits" {
   command = plan
 
   variables {
-    opensearch_ebs_volume_size = 100
-    opensearch_ebs_iops        = 16000
-    opensearch_ebs_throughput  = 1000
+    opensearch_ebs_volume_size_gib  = 100
+    opensearch_ebs_iops             = 16000
+    opensearch_ebs_throughput_mibps = 1000
   }
 
   assert {
@@ -390,17 +391,17 @@ run "rejects_10_mb_buffer_for_a_t3_domain" {
   command = plan
 
   variables {
-    buffering_size = 10
+    buffering_size_mb = 10
   }
 
-  expect_failures = [var.buffering_size]
+  expect_failures = [var.buffering_size_mb]
 }
 
 run "accepts_9_mb_buffer_for_a_t3_domain" {
   command = plan
 
   variables {
-    buffering_size = 9
+    buffering_size_mb = 9
   }
 
   assert {
@@ -413,7 +414,7 @@ run "accepts_100_mb_buffer_for_a_larger_instance_type" {
   command = plan
 
   variables {
-    buffering_size           = 100
+    buffering_size_mb        = 100
     opensearch_instance_type = "r6g.large.search"
   }
 
@@ -475,7 +476,7 @@ run "accepts_seed_keys_a_rule_on_the_table_leaves_unchanged" {
   command = plan
 
   variables {
-    lookups = [
+    enrichment_rules = [
       { name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone" },
       { name = "account", source = "Attributes.AccountName", target = "Account" },
     ]

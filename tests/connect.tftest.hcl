@@ -20,7 +20,7 @@ override_resource {
 }
 
 variables {
-  opensearch_allow_public_endpoint = true
+  opensearch_public_endpoint_enabled = true
 }
 
 run "no_connect_wiring_without_an_instance_id" {

@@ -20,7 +20,7 @@ run "complete_example_plans" {
   }
 
   variables {
-    dashboards_allowed_cidrs = ["203.0.113.7/32"]
+    dashboards_allowed_cidr_blocks = ["203.0.113.7/32"]
   }
 
   assert {
@@ -45,7 +45,7 @@ run "existing_elasticsearch_example_plans" {
   }
 
   variables {
-    lookup_table_name             = "contact-centre-customers"
+    lookup_table_arn              = "arn:aws:dynamodb:us-east-1:123456789012:table/contact-centre-customers"
     lookup_table_hash_key         = "phone"
     elasticsearch_domain_arn      = "arn:aws:es:us-east-1:123456789012:domain/contact-centre"
     elasticsearch_domain_endpoint = "search-contact-centre-abc123.us-east-1.es.amazonaws.com"
@@ -97,7 +97,7 @@ run "existing_elasticsearch_example_without_connect_or_alarms" {
   }
 
   variables {
-    lookup_table_name             = "contact-centre-customers"
+    lookup_table_arn              = "arn:aws:dynamodb:us-east-1:123456789012:table/contact-centre-customers"
     elasticsearch_domain_arn      = "arn:aws:es:us-east-1:123456789012:domain/contact-centre"
     elasticsearch_domain_endpoint = "search-contact-centre-abc123.us-east-1.es.amazonaws.com"
     elasticsearch_type_name       = "_doc"
@@ -117,9 +117,9 @@ run "vpc_opensearch_example_plans" {
   }
 
   variables {
-    subnet_ids          = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
-    connect_instance_id = "5b4b2b1e-6f1c-4c8e-9d0a-2f6a7c1d3e55"
-    allowed_cidr_blocks = ["10.20.0.0/16"]
+    subnet_ids                     = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+    connect_instance_id            = "5b4b2b1e-6f1c-4c8e-9d0a-2f6a7c1d3e55"
+    dashboards_allowed_cidr_blocks = ["10.20.0.0/16"]
   }
 
   assert {
@@ -147,4 +147,3 @@ run "vpc_opensearch_example_plans" {
     error_message = "The example must print the command that installs the index template and dashboards."
   }
 }
-

@@ -93,7 +93,7 @@ override_resource {
 }
 
 variables {
-  opensearch_allow_public_endpoint = true
+  opensearch_public_endpoint_enabled = true
 }
 
 run "function_policy_defaults" {
@@ -133,8 +133,8 @@ run "function_policy_covers_exactly_the_rule_tables" {
 
   variables {
     create_lookup_table = false
-    lookup_table_name   = "customers"
-    lookups = [
+    lookup_table_arn    = "arn:aws:dynamodb:us-east-1:111122223333:table/customers"
+    enrichment_rules = [
       { name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone" },
       { name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents", key = "username" },
       { name = "queue", source = "Queue.Name", target = "QueueInfo", table = "arn:aws:dynamodb:eu-west-1:444455556666:table/queues", key = "queue" },
@@ -248,8 +248,8 @@ run "firehose_policy_with_key_and_vpc" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint = false
-    kms_key_arn                      = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    opensearch_public_endpoint_enabled = false
+    kms_key_arn                        = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
     vpc_config = {
       subnet_ids         = ["subnet-0123456789abcdef0"]
       security_group_ids = ["sg-0123456789abcdef0"]
@@ -347,8 +347,8 @@ run "domain_access_policy_admits_listed_principals_and_networks" {
   command = plan
 
   variables {
-    dashboards_principal_arns = ["arn:aws:iam::111122223333:role/analyst"]
-    dashboards_allowed_cidrs  = ["203.0.113.0/24", "198.51.100.7/32"]
+    dashboards_allowed_principal_arns = ["arn:aws:iam::111122223333:role/analyst"]
+    dashboards_allowed_cidr_blocks    = ["203.0.113.0/24", "198.51.100.7/32"]
   }
 
   assert {
@@ -376,6 +376,24 @@ run "domain_access_policy_admits_listed_principals_and_networks" {
   assert {
     condition     = alltrue([for s in jsondecode(data.aws_iam_policy_document.opensearch_access[0].json).Statement : flatten([s.Resource]) == ["arn:aws:es:us-east-1:111122223333:domain/ctr-enrichment/*"]])
     error_message = "Every statement must be scoped to the domain: ${data.aws_iam_policy_document.opensearch_access[0].json}"
+  }
+}
+
+# In a VPC the same networks reach the domain through its security group (tests/vpc.tftest.hcl); its access
+# policy admits no one by address (an IP-based policy does not apply to a VPC domain) and nothing unsigned.
+run "domain_access_policy_of_a_vpc_domain_admits_no_network" {
+  command = plan
+
+  variables {
+    opensearch_public_endpoint_enabled = false
+    vpc_config                         = { subnet_ids = ["subnet-0123456789abcdef0"], create_security_groups = true }
+    dashboards_allowed_principal_arns  = ["arn:aws:iam::111122223333:role/analyst"]
+    dashboards_allowed_cidr_blocks     = ["10.20.0.0/16"]
+  }
+
+  assert {
+    condition     = [for s in jsondecode(data.aws_iam_policy_document.opensearch_access[0].json).Statement : s.Sid] == ["FirehoseDelivery", "DashboardsPrincipals"]
+    error_message = "A VPC domain's access policy must admit Firehose and the listed principals only: ${data.aws_iam_policy_document.opensearch_access[0].json}"
   }
 }
 
@@ -439,10 +457,10 @@ run "no_wildcard_actions_and_only_required_wildcard_resources" {
   command = plan
 
   variables {
-    kms_key_arn               = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    lambda_tracing_enabled    = true
-    dashboards_principal_arns = ["arn:aws:iam::111122223333:role/analyst"]
-    dashboards_allowed_cidrs  = ["203.0.113.0/24"]
+    kms_key_arn                       = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    lambda_tracing_enabled            = true
+    dashboards_allowed_principal_arns = ["arn:aws:iam::111122223333:role/analyst"]
+    dashboards_allowed_cidr_blocks    = ["203.0.113.0/24"]
   }
 
   assert {
@@ -484,7 +502,7 @@ run "no_wildcard_actions_with_vpc_delivery" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint = false
+    opensearch_public_endpoint_enabled = false
     vpc_config = {
       subnet_ids         = ["subnet-0123456789abcdef0"]
       security_group_ids = ["sg-0123456789abcdef0"]
@@ -523,7 +541,7 @@ run "firehose_policy_with_created_security_groups" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint = false
+    opensearch_public_endpoint_enabled = false
     vpc_config = {
       subnet_ids             = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
       create_security_groups = true
@@ -580,4 +598,3 @@ run "firehose_policy_for_the_elasticsearch_destination" {
     error_message = "The Elasticsearch destination also describes the domain through the legacy Elasticsearch API names, on that domain only: ${data.aws_iam_policy_document.firehose.json}"
   }
 }
-

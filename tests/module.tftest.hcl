@@ -11,7 +11,7 @@ mock_provider "archive" {
 }
 
 variables {
-  opensearch_allow_public_endpoint = true
+  opensearch_public_endpoint_enabled = true
 }
 
 run "function_defaults" {
@@ -57,11 +57,11 @@ run "function_settings" {
   variables {
     lambda_runtime                        = "python3.12"
     lambda_architecture                   = "x86_64"
-    lambda_memory_size                    = 1024
-    lambda_timeout                        = 300
+    lambda_memory_size_mb                 = 1024
+    lambda_timeout_seconds                = 300
     lambda_reserved_concurrent_executions = 20
     lambda_tracing_enabled                = true
-    log_retention_in_days                 = 30
+    log_retention_days                    = 30
   }
 
   assert {
@@ -143,7 +143,7 @@ run "enrichment_rules_custom" {
 
   variables {
     lookup_table_hash_key = "phone"
-    lookups = [
+    enrichment_rules = [
       {
         name       = "customer"
         source     = "CustomerEndpoint.Address"
@@ -244,9 +244,9 @@ run "processor_non_defaults_render_all_four_parameters" {
   command = plan
 
   variables {
-    processor_buffer_size_mb  = 0.5
-    processor_buffer_interval = 120
-    processor_retries         = 5
+    processor_buffering_size_mb          = 0.5
+    processor_buffering_interval_seconds = 120
+    processor_retries                    = 5
   }
 
   assert {
@@ -270,10 +270,10 @@ run "processor_is_shared_by_the_elasticsearch_destination" {
   command = plan
 
   variables {
-    destination               = "elasticsearch"
-    opensearch_engine_version = "Elasticsearch_7.10"
-    processor_buffer_size_mb  = 3
-    processor_retries         = 0
+    destination                 = "elasticsearch"
+    opensearch_engine_version   = "Elasticsearch_7.10"
+    processor_buffering_size_mb = 3
+    processor_retries           = 0
   }
 
   assert {
@@ -315,15 +315,15 @@ run "delivery_settings" {
   command = plan
 
   variables {
-    index_name                = "connect-ctr"
-    index_rotation_period     = "OneWeek"
-    buffering_interval        = 0
-    buffering_size            = 100
-    opensearch_instance_type  = "r6g.large.search" # 100 MiB HTTP requests: room for a 100 MB buffer
-    retry_duration            = 7200
-    s3_backup_mode            = "AllDocuments"
-    document_id_format        = "NO_DOCUMENT_ID"
-    backup_compression_format = "UNCOMPRESSED"
+    index_name                 = "connect-ctr"
+    index_rotation_period      = "OneWeek"
+    buffering_interval_seconds = 0
+    buffering_size_mb          = 100
+    opensearch_instance_type   = "r6g.large.search" # 100 MiB HTTP requests: room for a 100 MB buffer
+    retry_duration_seconds     = 7200
+    backup_mode                = "AllDocuments"
+    document_id_format         = "NO_DOCUMENT_ID"
+    backup_compression_format  = "UNCOMPRESSED"
   }
 
   assert {
@@ -470,7 +470,7 @@ run "search_domain_in_a_vpc_across_zones" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint = false
+    opensearch_public_endpoint_enabled = false
     vpc_config = {
       subnet_ids         = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
       security_group_ids = ["sg-0123456789abcdef0"]
@@ -478,7 +478,7 @@ run "search_domain_in_a_vpc_across_zones" {
     opensearch_availability_zone_count = 2
     opensearch_instance_count          = 4
     opensearch_instance_type           = "r6g.large.search"
-    opensearch_ebs_volume_size         = 100
+    opensearch_ebs_volume_size_gib     = 100
   }
 
   assert {
@@ -539,8 +539,8 @@ run "backup_bucket_is_private_and_expires" {
   command = plan
 
   variables {
-    backup_expiration_days      = 14
-    backup_bucket_force_destroy = true
+    backup_expiration_days              = 14
+    backup_bucket_force_destroy_enabled = true
   }
 
   assert {
@@ -579,7 +579,7 @@ run "lookup_table_settings_and_seed_items" {
   command = plan
 
   variables {
-    lookup_table_deletion_protection = true
+    lookup_table_deletion_protection_enabled = true
     lookup_table_items = {
       "+15555550100" = { name = "Jane Doe", tier = "gold" }
       "+15555550101" = { name = "John Roe" }
@@ -677,20 +677,37 @@ run "tags_reach_every_taggable_resource" {
   }
 }
 
+# Lambda's 4 KB is measured in bytes of the JSON document: 93 attribute names and values in Japanese (three
+# bytes a character) fit, 94 do not, although the 94 measure only 2,424 characters.
 run "environment_size_is_counted_in_bytes" {
   command = plan
 
   variables {
-    lookups = [{
+    enrichment_rules = [{
       name       = "customer"
       source     = "CustomerEndpoint.Address"
       target     = "Customer"
-      attributes = { "会社名" = "契約者会社名" }
+      attributes = { for i in range(93) : format("会社名%03d", i) => "契約者会社名" }
     }]
   }
 
   assert {
-    condition     = local.lambda_environment_bytes == length(jsonencode(aws_lambda_function.this.environment[0].variables)) + 2 * (3 + 6)
-    error_message = "The environment must be measured as Lambda measures it, as JSON, and each of the nine three-byte characters must count three bytes (got ${local.lambda_environment_bytes})."
+    condition     = 3 * length(base64encode(jsonencode(aws_lambda_function.this.environment[0].variables))) / 4 - length(regexall("=", base64encode(jsonencode(aws_lambda_function.this.environment[0].variables)))) > length(jsonencode(aws_lambda_function.this.environment[0].variables)) + 1500
+    error_message = "The planned environment must be far longer in bytes than in characters (the names are three bytes a character)."
   }
+}
+
+run "rejects_environment_over_4_kb_in_bytes_though_under_in_characters" {
+  command = plan
+
+  variables {
+    enrichment_rules = [{
+      name       = "customer"
+      source     = "CustomerEndpoint.Address"
+      target     = "Customer"
+      attributes = { for i in range(94) : format("会社名%03d", i) => "契約者会社名" }
+    }]
+  }
+
+  expect_failures = [var.enrichment_rules]
 }

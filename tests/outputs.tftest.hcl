@@ -28,7 +28,7 @@ override_resource {
 }
 
 variables {
-  opensearch_allow_public_endpoint = true
+  opensearch_public_endpoint_enabled = true
 }
 
 run "outputs_of_created_resources" {
@@ -92,7 +92,7 @@ run "outputs_of_the_opt_in_features" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint      = false
+    opensearch_public_endpoint_enabled    = false
     connect_instance_id                   = "5b4b2b1e-6f1c-4c8e-9d0a-2f6a7c1d3e55"
     vpc_config                            = { subnet_ids = ["subnet-0123456789abcdef0"], create_security_groups = true }
     create_opensearch_service_linked_role = true
@@ -127,7 +127,7 @@ run "outputs_of_given_resources" {
 
   variables {
     create_lookup_table        = false
-    lookup_table_name          = "customers"
+    lookup_table_arn           = "arn:aws:dynamodb:us-east-1:123456789012:table/customers"
     create_opensearch_domain   = false
     opensearch_domain_arn      = "arn:aws:es:us-east-1:123456789012:domain/existing"
     opensearch_domain_endpoint = "search-existing-abc.us-east-1.es.amazonaws.com"
@@ -164,7 +164,7 @@ run "outputs_without_a_module_table" {
 
   variables {
     create_lookup_table = false
-    lookups             = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents", key = "username" }]
+    enrichment_rules    = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents", key = "username" }]
   }
 
   assert {

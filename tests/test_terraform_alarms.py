@@ -19,9 +19,9 @@ pytestmark = pytest.mark.terraform
 
 INPUTS: dict[str, Any] = {
     "name": "acme-ctr",
-    "opensearch_allow_public_endpoint": True,
+    "opensearch_public_endpoint_enabled": True,
     "metrics_namespace": "Contact Centre/CTR",
-    "lambda_timeout": 90,
+    "lambda_timeout_seconds": 90,
     "create_alarms": True,
     "alarm_sns_topic_arn": "arn:aws:sns:us-east-1:123456789012:ctr-alarms",
 }

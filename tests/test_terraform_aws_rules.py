@@ -43,7 +43,7 @@ mock_provider "archive" {
   source = "./tests/mocks/archive"
 }
 variables {
-  opensearch_allow_public_endpoint = true
+  opensearch_public_endpoint_enabled = true
 }
 """
 
@@ -117,7 +117,7 @@ def test_provider_floor_accepts_every_allowed_runtime(module_copy: Path) -> None
     unknown = [runtime for runtime in allowed if runtime not in FIRST_PROVIDER_ACCEPTING]
     assert not unknown, f"lambda_runtime now allows {unknown}: add the first provider release that accepts it"
 
-    document = plan(module_copy, "runtime", {"opensearch_allow_public_endpoint": True})
+    document = plan(module_copy, "runtime", {"opensearch_public_endpoint_enabled": True})
     constraint = document["configuration"]["provider_config"]["aws"]["version_constraint"]
     floor = lowest_admitted(constraint)
     too_old = {
@@ -185,7 +185,9 @@ def test_firehose_can_write_encrypted_backups_with_s3_bucket_keys(
 ) -> None:
     """Finding 1: with S3 Bucket Keys, S3 asks KMS for the bucket's key with the *bucket* ARN as context."""
     document = plan(
-        module_copy, "bucket-keys", {"opensearch_allow_public_endpoint": True, "kms_key_arn": KEY_ARN, **bucket_inputs}
+        module_copy,
+        "bucket-keys",
+        {"opensearch_public_endpoint_enabled": True, "kms_key_arn": KEY_ARN, **bucket_inputs},
     )
     bucket = bucket_inputs.get("backup_bucket_arn", f"arn:aws:s3:::ctr-enrichment-backup-{ACCOUNT}-{REGION}")
     if not bucket_inputs:
@@ -213,7 +215,7 @@ def test_firehose_can_create_interfaces_in_a_shared_vpc_subnet(module_copy: Path
         module_copy,
         "shared-vpc",
         {
-            "opensearch_allow_public_endpoint": False,
+            "opensearch_public_endpoint_enabled": False,
             "vpc_config": {"subnet_ids": [subnet], "security_group_ids": [group]},
         },
     )
@@ -234,7 +236,7 @@ def test_firehose_can_create_interfaces_in_a_shared_vpc_subnet(module_copy: Path
 
 # --- Finding 17: seeded keys a rule can find, on both sides of the contract ------------------------------------
 
-# Keys as people write them into lookup_table_items. Terraform (locals.tf lookup_key_unchanged_by) and the
+# Keys as people write them into lookup_table_items. Terraform (dynamodb.tf lookup_key_unchanged_by) and the
 # function's own lookup_key must agree on each: findable exactly when the rule's normalisation leaves it unchanged.
 SEED_KEYS = [
     "+15555550100",
@@ -282,7 +284,7 @@ def test_seed_keys_terraform_refuses_are_exactly_those_the_function_cannot_find(
         "seed-keys",
         {
             f"normalize_{mode}": {
-                "lookups": [
+                "enrichment_rules": [
                     {"name": "customer", "source": "CustomerEndpoint.Address", "target": "Customer", "normalize": mode}
                 ],
                 "lookup_table_items": {key: {"name": "x"} for key in SEED_KEYS},
@@ -315,7 +317,7 @@ def terraform_with_inputs(workdir: Path, inputs: dict[str, Any], *args: str) -> 
 def test_domain_protection_refuses_replacing_or_destroying_the_domain(tmp_path: Path) -> None:
     workdir = copy_module(tmp_path / "module")
     checked(run_terraform(workdir, "init", "-backend=false", "-input=false", "-no-color"))
-    protected = {"opensearch_allow_public_endpoint": True, "opensearch_prevent_destroy_enabled": True}
+    protected = {"opensearch_public_endpoint_enabled": True, "opensearch_prevent_destroy_enabled": True}
     checked(terraform_with_inputs(workdir, protected, "apply", "-auto-approve"))
 
     # The offline provider does not model ForceNew, so -replace stands in for a change that replaces the domain
@@ -359,7 +361,7 @@ def principal_matches(statement: dict[str, Any], principal_arn: str, account: st
 
 
 def test_connect_key_policy_output_is_a_valid_policy_for_connects_service_linked_role(module_copy: Path) -> None:
-    document = plan(module_copy, "connect-key", {"opensearch_allow_public_endpoint": True, "kms_key_arn": KEY_ARN})
+    document = plan(module_copy, "connect-key", {"opensearch_public_endpoint_enabled": True, "kms_key_arn": KEY_ARN})
     text = document["planned_values"]["outputs"]["connect_kms_key_policy_json"]["value"]
     # botocore kms PolicyType: 1-131,072 characters of tab, LF, CR and U+0020-U+00FF.
     assert 1 <= len(text) <= 131072 and re.fullmatch(r"[\t\n\r\x20-\xff]+", text)
@@ -381,7 +383,7 @@ def test_connect_key_policy_output_is_a_valid_policy_for_connects_service_linked
         account = other.split(":")[4]
         assert not principal_matches(statement, other, account), f"{other} must not be admitted"
 
-    without_key = plan(module_copy, "connect-no-key", {"opensearch_allow_public_endpoint": True})
+    without_key = plan(module_copy, "connect-no-key", {"opensearch_public_endpoint_enabled": True})
     assert without_key["planned_values"]["outputs"]["connect_kms_key_policy_json"].get("value") is None
 
 
@@ -414,7 +416,7 @@ def test_documented_import_block_imports_the_modules_association(tmp_path: Path)
     (root / "main.tf").write_text(
         f"""module "ctr_enrichment" {{
   source                           = "./module"
-  opensearch_allow_public_endpoint = true
+  opensearch_public_endpoint_enabled = true
   connect_instance_id              = "{instance_id}"
 }}
 
@@ -444,7 +446,7 @@ def readme_section(title: str) -> str:
 
 
 def test_readme_states_the_requirements_permissions_and_replacements_terraform_plans(module_copy: Path) -> None:
-    document = plan(module_copy, "docs", {"opensearch_allow_public_endpoint": True})
+    document = plan(module_copy, "docs", {"opensearch_public_endpoint_enabled": True})
     configuration = document["configuration"]
     requirements = readme_section("Requirements")
     constrained = {
@@ -467,7 +469,7 @@ def test_readme_states_the_requirements_permissions_and_replacements_terraform_p
         "kms_key_arn",
         "opensearch_master_user_arn",
         "vpc_config",
-        "s3_backup_mode",
+        "backup_mode",
         "destination",
         "opensearch_prevent_destroy_enabled",
         "lambda_role_name",

@@ -38,10 +38,10 @@ LONG_RULE_NAME = "queue_" + "x" * 58  # 64 characters, the longest name the cont
 # Inputs of the "custom" plan: a table the module does not create, three rules on three tables (by name,
 # by ARN), projected attributes with non-ASCII names, and every handler setting off its default.
 CUSTOM_INPUTS: dict[str, Any] = {
-    "opensearch_allow_public_endpoint": True,
+    "opensearch_public_endpoint_enabled": True,
     "create_lookup_table": False,
-    "lookup_table_name": "ctr-customers",
-    "lookups": [
+    "lookup_table_arn": "arn:aws:dynamodb:us-east-1:123456789012:table/ctr-customers",
+    "enrichment_rules": [
         {
             "name": "customer",
             "source": "CustomerEndpoint.Address",
@@ -158,7 +158,7 @@ def module_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def default_plan(module_copy: Path) -> dict[str, Any]:
-    return plan(module_copy, "default", {"opensearch_allow_public_endpoint": True})
+    return plan(module_copy, "default", {"opensearch_public_endpoint_enabled": True})
 
 
 @pytest.fixture(scope="module")
@@ -360,9 +360,9 @@ def rule(**fields: Any) -> dict[str, Any]:
 
 PARITY_CASES: dict[str, tuple[list[dict[str, Any]], str | None]] = {
     # case: (rules, fragment of Terraform's error message; None = both must accept)
-    "name_starts_with_hyphen": ([rule(name="-customer")], "lookups[*].name must be 1-64 characters"),
-    "name_with_space": ([rule(name="customer one")], "lookups[*].name must be 1-64 characters"),
-    "name_of_65_characters": ([rule(name="n" * 65)], "lookups[*].name must be 1-64 characters"),
+    "name_starts_with_hyphen": ([rule(name="-customer")], "enrichment_rules[*].name must be 1-64 characters"),
+    "name_with_space": ([rule(name="customer one")], "enrichment_rules[*].name must be 1-64 characters"),
+    "name_of_65_characters": ([rule(name="n" * 65)], "enrichment_rules[*].name must be 1-64 characters"),
     "duplicate_names": ([rule(), rule(source="Agent.Username", target="Agent2")], "must be unique"),
     "empty_source_segment": ([rule(source="CustomerEndpoint..Address")], "must be a dotted path"),
     "blank_around_target_segment": ([rule(target="Customer. Info")], "must be a dotted path"),
@@ -375,7 +375,7 @@ PARITY_CASES: dict[str, tuple[list[dict[str, Any]], str | None]] = {
     ),
     "targets_overlap": (
         [rule(target="Enriched"), rule(name="agent", source="Agent.Username", target="Enriched.Agent")],
-        "Two lookups[*].target paths overlap",
+        "Two enrichment_rules[*].target paths overlap",
     ),
     "table_name_too_short": ([rule(table="ab")], "must be a DynamoDB table name"),
     "table_arn_of_another_service": ([rule(table="arn:aws:s3:::customers")], "must be a DynamoDB table name"),
@@ -388,7 +388,7 @@ PARITY_CASES: dict[str, tuple[list[dict[str, Any]], str | None]] = {
         [rule(), rule(name="system", source="SystemEndpoint.Address", target="System", key="phone")],
         "must use the same key",
     ),
-    "name_with_trailing_newline": ([rule(name="customer\n")], "lookups[*].name must be 1-64 characters"),
+    "name_with_trailing_newline": ([rule(name="customer\n")], "enrichment_rules[*].name must be 1-64 characters"),
     "table_with_trailing_newline": ([rule(table="customers\n")], "must be a DynamoDB table name"),
     "table_arn_with_full_width_account": (
         [rule(table="arn:aws:dynamodb:us-east-1:１２３４５６７８９０１２:table/customers")],
@@ -426,7 +426,7 @@ def terraform_verdicts(module_copy: Path) -> dict[str, list[str]]:
     """Plan every case in its own test file (a failed run ends its file); errors per case."""
     cases_dir = module_copy / "parity"
     cases_dir.mkdir()
-    cases = {case: f"lookups = {json.dumps(rules, ensure_ascii=False)}" for case, (rules, _) in PARITY_CASES.items()}
+    cases = {case: f"enrichment_rules = {json.dumps(rules, ensure_ascii=False)}" for case, (rules, _) in PARITY_CASES.items()}
     for case, (variable, value, _, _) in SETTING_PARITY_CASES.items():
         cases[case] = f"{variable} = {json.dumps(value, ensure_ascii=False)}"
     for case, assignment in cases.items():
@@ -441,7 +441,7 @@ mock_provider "archive" {{
 run "{case}" {{
   command = plan
   variables {{
-    opensearch_allow_public_endpoint = true
+    opensearch_public_endpoint_enabled = true
     {assignment}
   }}
 }}

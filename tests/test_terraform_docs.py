@@ -121,7 +121,7 @@ def test_update_replaces_only_the_marked_region() -> None:
 def test_the_module_has_inputs_and_outputs_to_document() -> None:
     variables, outputs = gen_tf_docs.read_module(REPO)
     names = {v.name for v in variables}
-    assert {"name", "lookups", "destination", "create_lookup_table", "create_opensearch_domain"} <= names
+    assert {"name", "enrichment_rules", "destination", "create_lookup_table", "create_opensearch_domain"} <= names
     assert {"delivery_stream_arn", "lambda_function_arn", "opensearch_domain_endpoint"} <= {o.name for o in outputs}
     assert [v.name for v in variables] == sorted(names)
 

@@ -61,7 +61,7 @@ def elasticsearch_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, An
         tmp_path_factory.mktemp("es"),
         "existing-elasticsearch",
         {
-            "lookup_table_name": "contact-centre-customers",
+            "lookup_table_arn": "arn:aws:dynamodb:us-east-1:123456789012:table/contact-centre-customers",
             "elasticsearch_domain_arn": "arn:aws:es:us-east-1:123456789012:domain/contact-centre",
             "elasticsearch_domain_endpoint": "search-contact-centre-abc123.us-east-1.es.amazonaws.com",
             "elasticsearch_type_name": "_doc",
@@ -79,7 +79,7 @@ def vpc_plan(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         {
             "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
             "connect_instance_id": INSTANCE_ID,
-            "allowed_cidr_blocks": ["10.20.0.0/16"],
+            "dashboards_allowed_cidr_blocks": ["10.20.0.0/16"],
         },
     )
 

@@ -21,7 +21,7 @@ from tests.test_terraform_contract import REPO, checked, copy_module, planned, r
 
 pytestmark = pytest.mark.terraform
 
-INPUTS = {"opensearch_allow_public_endpoint": True}
+INPUTS = {"opensearch_public_endpoint_enabled": True}
 
 
 def base64_sha256(path: Path) -> str:

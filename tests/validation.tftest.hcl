@@ -1,6 +1,7 @@
-# Bad input fails at plan time with a message that says what to fix: one run per validation rule and per
-# precondition (cross-variable rule), each with an otherwise valid configuration. The accepts_* runs at the
-# end pin the limits AWS itself allows, so validations cannot drift narrower than AWS.
+# Bad input fails at plan time with a message that says what to fix: one run per validation rule, each with an
+# otherwise valid configuration, expecting the failure on the input the user must change (cross-variable rules
+# are validations too, on that input). The accepts_* runs at the end pin the limits AWS itself allows, so
+# validations cannot drift narrower than AWS.
 
 mock_provider "aws" {
   source = "./tests/mocks/aws"
@@ -11,7 +12,7 @@ mock_provider "archive" {
 }
 
 variables {
-  opensearch_allow_public_endpoint = true
+  opensearch_public_endpoint_enabled = true
 }
 
 run "rejects_name_with_uppercase" {
@@ -78,10 +79,10 @@ run "rejects_log_retention_cloudwatch_does_not_offer" {
   command = plan
 
   variables {
-    log_retention_in_days = 10
+    log_retention_days = 10
   }
 
-  expect_failures = [var.log_retention_in_days]
+  expect_failures = [var.log_retention_days]
 }
 
 run "rejects_python_runtime_older_than_3_11" {
@@ -108,40 +109,40 @@ run "rejects_memory_below_128" {
   command = plan
 
   variables {
-    lambda_memory_size = 64
+    lambda_memory_size_mb = 64
   }
 
-  expect_failures = [var.lambda_memory_size]
+  expect_failures = [var.lambda_memory_size_mb]
 }
 
 run "rejects_memory_above_10240" {
   command = plan
 
   variables {
-    lambda_memory_size = 10241
+    lambda_memory_size_mb = 10241
   }
 
-  expect_failures = [var.lambda_memory_size]
+  expect_failures = [var.lambda_memory_size_mb]
 }
 
 run "rejects_timeout_above_firehose_maximum" {
   command = plan
 
   variables {
-    lambda_timeout = 301
+    lambda_timeout_seconds = 301
   }
 
-  expect_failures = [var.lambda_timeout]
+  expect_failures = [var.lambda_timeout_seconds]
 }
 
 run "rejects_timeout_of_zero" {
   command = plan
 
   variables {
-    lambda_timeout = 0
+    lambda_timeout_seconds = 0
   }
 
-  expect_failures = [var.lambda_timeout]
+  expect_failures = [var.lambda_timeout_seconds]
 }
 
 run "rejects_reserved_concurrency_of_zero" {
@@ -158,140 +159,140 @@ run "rejects_empty_lookups" {
   command = plan
 
   variables {
-    lookups = []
+    enrichment_rules = []
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_rule_name_with_space" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer lookup", source = "CustomerEndpoint.Address", target = "Customer" }]
+    enrichment_rules = [{ name = "customer lookup", source = "CustomerEndpoint.Address", target = "Customer" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_rule_name_starting_with_hyphen" {
   command = plan
 
   variables {
-    lookups = [{ name = "-customer", source = "CustomerEndpoint.Address", target = "Customer" }]
+    enrichment_rules = [{ name = "-customer", source = "CustomerEndpoint.Address", target = "Customer" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_duplicate_rule_names" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer" }, { name = "customer", source = "Agent.Username", target = "Agent2" }]
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer" }, { name = "customer", source = "Agent.Username", target = "Agent2" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_source_with_empty_segment" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer", source = "CustomerEndpoint..Address", target = "Customer" }]
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint..Address", target = "Customer" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_target_with_space_around_segment" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer. Info" }]
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer. Info" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_target_in_enrichment_status" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "EnrichmentStatus.Customer" }]
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "EnrichmentStatus.Customer" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_target_inside_a_source" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "CustomerEndpoint.Customer" }, { name = "agent", source = "Agent.Username", target = "CustomerEndpoint" }]
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "CustomerEndpoint.Customer" }, { name = "agent", source = "Agent.Username", target = "CustomerEndpoint" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_target_equal_to_own_source" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer", source = "Attributes.Phone", target = "Attributes.Phone" }]
+    enrichment_rules = [{ name = "customer", source = "Attributes.Phone", target = "Attributes.Phone" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_overlapping_targets" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Enriched" }, { name = "agent", source = "Agent.Username", target = "Enriched.Agent", table = "agents", key = "username" }]
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Enriched" }, { name = "agent", source = "Agent.Username", target = "Enriched.Agent", table = "agents", key = "username" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_table_name_with_invalid_characters" {
   command = plan
 
   variables {
-    lookups = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents/table", key = "username" }]
+    enrichment_rules = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents/table", key = "username" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_empty_key" {
   command = plan
 
   variables {
-    lookups = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents", key = "" }]
+    enrichment_rules = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents", key = "" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_empty_attributes_map" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", attributes = {} }]
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", attributes = {} }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_unknown_normalize_mode" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "e164" }]
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "e164" }]
   }
 
-  expect_failures = [var.lookups]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_unknown_lookup_error_policy" {
@@ -354,14 +355,37 @@ run "rejects_lowercase_log_level" {
   expect_failures = [var.log_level]
 }
 
-run "rejects_lookup_table_name_too_short" {
+run "rejects_lookup_table_name_instead_of_arn" {
   command = plan
 
   variables {
-    lookup_table_name = "ab"
+    create_lookup_table = false
+    lookup_table_arn    = "customers"
   }
 
-  expect_failures = [var.lookup_table_name]
+  expect_failures = [var.lookup_table_arn]
+}
+
+run "rejects_lookup_table_with_too_short_a_name" {
+  command = plan
+
+  variables {
+    create_lookup_table = false
+    lookup_table_arn    = "arn:aws:dynamodb:us-east-1:123456789012:table/ab"
+  }
+
+  expect_failures = [var.lookup_table_arn]
+}
+
+run "rejects_lookup_table_in_another_region" {
+  command = plan
+
+  variables {
+    create_lookup_table = false
+    lookup_table_arn    = "arn:aws:dynamodb:eu-west-1:123456789012:table/customers"
+  }
+
+  expect_failures = [var.lookup_table_arn]
 }
 
 run "rejects_empty_hash_key" {
@@ -458,50 +482,50 @@ run "rejects_buffering_interval_above_900" {
   command = plan
 
   variables {
-    buffering_interval = 901
+    buffering_interval_seconds = 901
   }
 
-  expect_failures = [var.buffering_interval]
+  expect_failures = [var.buffering_interval_seconds]
 }
 
 run "rejects_buffering_size_above_100" {
   command = plan
 
   variables {
-    buffering_size = 101
+    buffering_size_mb = 101
   }
 
-  expect_failures = [var.buffering_size]
+  expect_failures = [var.buffering_size_mb]
 }
 
 run "rejects_buffering_size_of_zero" {
   command = plan
 
   variables {
-    buffering_size = 0
+    buffering_size_mb = 0
   }
 
-  expect_failures = [var.buffering_size]
+  expect_failures = [var.buffering_size_mb]
 }
 
 run "rejects_retry_duration_above_7200" {
   command = plan
 
   variables {
-    retry_duration = 7201
+    retry_duration_seconds = 7201
   }
 
-  expect_failures = [var.retry_duration]
+  expect_failures = [var.retry_duration_seconds]
 }
 
 run "rejects_unknown_backup_mode" {
   command = plan
 
   variables {
-    s3_backup_mode = "Failed"
+    backup_mode = "Failed"
   }
 
-  expect_failures = [var.s3_backup_mode]
+  expect_failures = [var.backup_mode]
 }
 
 run "rejects_unknown_compression" {
@@ -518,30 +542,30 @@ run "rejects_processor_buffer_below_0_2_mb" {
   command = plan
 
   variables {
-    processor_buffer_size_mb = 0.1
+    processor_buffering_size_mb = 0.1
   }
 
-  expect_failures = [var.processor_buffer_size_mb]
+  expect_failures = [var.processor_buffering_size_mb]
 }
 
 run "rejects_processor_buffer_above_3_mb" {
   command = plan
 
   variables {
-    processor_buffer_size_mb = 3.5
+    processor_buffering_size_mb = 3.5
   }
 
-  expect_failures = [var.processor_buffer_size_mb]
+  expect_failures = [var.processor_buffering_size_mb]
 }
 
 run "rejects_processor_interval_above_900" {
   command = plan
 
   variables {
-    processor_buffer_interval = 901
+    processor_buffering_interval_seconds = 901
   }
 
-  expect_failures = [var.processor_buffer_interval]
+  expect_failures = [var.processor_buffering_interval_seconds]
 }
 
 run "rejects_processor_retries_above_300" {
@@ -618,10 +642,10 @@ run "rejects_ebs_volume_below_10_gib" {
   command = plan
 
   variables {
-    opensearch_ebs_volume_size = 5
+    opensearch_ebs_volume_size_gib = 5
   }
 
-  expect_failures = [var.opensearch_ebs_volume_size]
+  expect_failures = [var.opensearch_ebs_volume_size_gib]
 }
 
 run "rejects_magnetic_ebs_volumes" {
@@ -704,24 +728,15 @@ run "rejects_given_and_created_security_groups_together" {
   expect_failures = [var.vpc_config]
 }
 
-run "rejects_allowed_networks_open_to_everything" {
+run "rejects_vpc_networks_open_to_everything" {
   command = plan
 
   variables {
-    vpc_config = { subnet_ids = ["subnet-0123456789abcdef0"], create_security_groups = true, allowed_cidr_blocks = ["0.0.0.0/0"] }
+    vpc_config                     = { subnet_ids = ["subnet-0123456789abcdef0"], create_security_groups = true }
+    dashboards_allowed_cidr_blocks = ["0.0.0.0/0"]
   }
 
-  expect_failures = [var.vpc_config]
-}
-
-run "rejects_allowed_networks_with_own_security_groups" {
-  command = plan
-
-  variables {
-    vpc_config = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"], allowed_cidr_blocks = ["10.20.0.0/16"] }
-  }
-
-  expect_failures = [var.vpc_config]
+  expect_failures = [var.dashboards_allowed_cidr_blocks]
 }
 
 run "rejects_connect_instance_arn_instead_of_id" {
@@ -788,10 +803,10 @@ run "rejects_alarm_period_that_is_not_whole_minutes" {
   command = plan
 
   variables {
-    alarm_period = 90
+    alarm_period_seconds = 90
   }
 
-  expect_failures = [var.alarm_period]
+  expect_failures = [var.alarm_period_seconds]
 }
 
 run "rejects_zero_evaluation_periods" {
@@ -808,30 +823,30 @@ run "rejects_dashboards_principal_that_is_not_an_arn" {
   command = plan
 
   variables {
-    dashboards_principal_arns = ["analyst"]
+    dashboards_allowed_principal_arns = ["analyst"]
   }
 
-  expect_failures = [var.dashboards_principal_arns]
+  expect_failures = [var.dashboards_allowed_principal_arns]
 }
 
 run "rejects_dashboards_open_to_the_internet" {
   command = plan
 
   variables {
-    dashboards_allowed_cidrs = ["0.0.0.0/0"]
+    dashboards_allowed_cidr_blocks = ["0.0.0.0/0"]
   }
 
-  expect_failures = [var.dashboards_allowed_cidrs]
+  expect_failures = [var.dashboards_allowed_cidr_blocks]
 }
 
 run "rejects_dashboards_cidr_that_is_not_a_cidr" {
   command = plan
 
   variables {
-    dashboards_allowed_cidrs = ["203.0.113.7"]
+    dashboards_allowed_cidr_blocks = ["203.0.113.7"]
   }
 
-  expect_failures = [var.dashboards_allowed_cidrs]
+  expect_failures = [var.dashboards_allowed_cidr_blocks]
 }
 
 run "rejects_bucket_arn_with_key" {
@@ -854,14 +869,14 @@ run "rejects_backup_expiration_of_zero_days" {
   expect_failures = [var.backup_expiration_days]
 }
 
-run "rejects_existing_table_name_while_creating_one" {
+run "rejects_existing_table_arn_while_creating_one" {
   command = plan
 
   variables {
-    lookup_table_name = "customers"
+    lookup_table_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/customers"
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [var.lookup_table_arn]
 }
 
 run "rejects_rule_without_any_table" {
@@ -871,37 +886,37 @@ run "rejects_rule_without_any_table" {
     create_lookup_table = false
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_rule_on_other_table_without_key" {
   command = plan
 
   variables {
-    lookups = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents" }]
+    enrichment_rules = [{ name = "agent", source = "Agent.Username", target = "AgentProfile", table = "agents" }]
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_two_keys_for_one_table" {
   command = plan
 
   variables {
-    lookups = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer" }, { name = "system", source = "SystemEndpoint.Address", target = "System", table = "ctr-enrichment-lookup", key = "phone" }]
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer" }, { name = "system", source = "SystemEndpoint.Address", target = "System", table = "ctr-enrichment-lookup", key = "phone" }]
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_environment_over_4_kb" {
   command = plan
 
   variables {
-    lookups = [for i in range(40) : { name = "rule-${i}", source = "Attributes.Key${i}", target = "Enriched.R${i}", attributes = { ContractCompanyName = "contract_company_name" } }]
+    enrichment_rules = [for i in range(40) : { name = "rule-${i}", source = "Attributes.Key${i}", target = "Enriched.R${i}", attributes = { ContractCompanyName = "contract_company_name" } }]
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [var.enrichment_rules]
 }
 
 run "rejects_seed_items_without_created_table" {
@@ -909,11 +924,11 @@ run "rejects_seed_items_without_created_table" {
 
   variables {
     create_lookup_table = false
-    lookup_table_name   = "customers"
+    lookup_table_arn    = "arn:aws:dynamodb:us-east-1:123456789012:table/customers"
     lookup_table_items  = { "+15555550100" = { name = "Jane" } }
   }
 
-  expect_failures = [aws_lambda_function.this]
+  expect_failures = [var.lookup_table_items]
 }
 
 run "rejects_existing_domain_arn_while_creating_one" {
@@ -923,7 +938,7 @@ run "rejects_existing_domain_arn_while_creating_one" {
     opensearch_domain_arn = "arn:aws:es:us-east-1:123456789012:domain/existing"
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.opensearch_domain_arn]
 }
 
 run "rejects_no_domain_at_all" {
@@ -933,7 +948,7 @@ run "rejects_no_domain_at_all" {
     create_opensearch_domain = false
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.opensearch_domain_arn]
 }
 
 run "rejects_domain_endpoint_for_created_domain" {
@@ -943,7 +958,7 @@ run "rejects_domain_endpoint_for_created_domain" {
     opensearch_domain_endpoint = "search-existing.us-east-1.es.amazonaws.com"
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.opensearch_domain_endpoint]
 }
 
 run "rejects_existing_bucket_arn_while_creating_one" {
@@ -953,7 +968,7 @@ run "rejects_existing_bucket_arn_while_creating_one" {
     backup_bucket_arn = "arn:aws:s3:::existing-ctr-backup"
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.backup_bucket_arn]
 }
 
 run "rejects_no_backup_bucket_at_all" {
@@ -963,7 +978,7 @@ run "rejects_no_backup_bucket_at_all" {
     create_backup_bucket = false
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.backup_bucket_arn]
 }
 
 run "rejects_type_name_for_opensearch_destination" {
@@ -973,7 +988,7 @@ run "rejects_type_name_for_opensearch_destination" {
     elasticsearch_type_name = "_doc"
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.elasticsearch_type_name]
 }
 
 run "rejects_no_document_id_for_elasticsearch_destination" {
@@ -985,7 +1000,7 @@ run "rejects_no_document_id_for_elasticsearch_destination" {
     document_id_format        = "NO_DOCUMENT_ID"
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.document_id_format]
 }
 
 run "rejects_elasticsearch_6_without_type_name" {
@@ -996,7 +1011,7 @@ run "rejects_elasticsearch_6_without_type_name" {
     opensearch_engine_version = "Elasticsearch_6.8"
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.elasticsearch_type_name]
 }
 
 run "rejects_type_name_for_elasticsearch_7" {
@@ -1008,7 +1023,7 @@ run "rejects_type_name_for_elasticsearch_7" {
     elasticsearch_type_name   = "_doc"
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.elasticsearch_type_name]
 }
 
 run "rejects_subnets_without_security_groups" {
@@ -1030,40 +1045,40 @@ run "rejects_created_security_groups_for_an_existing_domain" {
     vpc_config               = { subnet_ids = ["subnet-0123456789abcdef0"], create_security_groups = true }
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.vpc_config]
 }
 
-run "rejects_dashboards_cidrs_on_a_vpc_domain" {
+run "rejects_dashboards_cidrs_with_own_vpc_security_groups" {
   command = plan
 
   variables {
-    vpc_config               = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"] }
-    dashboards_allowed_cidrs = ["203.0.113.0/24"]
+    vpc_config                     = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"] }
+    dashboards_allowed_cidr_blocks = ["203.0.113.0/24"]
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.dashboards_allowed_cidr_blocks]
 }
 
-run "rejects_dashboards_settings_for_an_existing_domain" {
+run "rejects_dashboards_principals_for_an_existing_domain" {
   command = plan
 
   variables {
-    create_opensearch_domain  = false
-    opensearch_domain_arn     = "arn:aws:es:us-east-1:123456789012:domain/existing"
-    dashboards_principal_arns = ["arn:aws:iam::123456789012:role/analyst"]
+    create_opensearch_domain          = false
+    opensearch_domain_arn             = "arn:aws:es:us-east-1:123456789012:domain/existing"
+    dashboards_allowed_principal_arns = ["arn:aws:iam::123456789012:role/analyst"]
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.dashboards_allowed_principal_arns]
 }
 
 run "rejects_public_domain_without_opt_in" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint = false
+    opensearch_public_endpoint_enabled = false
   }
 
-  expect_failures = [aws_opensearch_domain.this]
+  expect_failures = [var.opensearch_public_endpoint_enabled]
 }
 
 run "rejects_fewer_subnets_than_zones" {
@@ -1075,7 +1090,7 @@ run "rejects_fewer_subnets_than_zones" {
     opensearch_instance_count          = 2
   }
 
-  expect_failures = [aws_opensearch_domain.this]
+  expect_failures = [var.opensearch_availability_zone_count]
 }
 
 run "rejects_more_subnets_than_zones_for_a_created_domain" {
@@ -1087,7 +1102,7 @@ run "rejects_more_subnets_than_zones_for_a_created_domain" {
     opensearch_instance_count          = 3
   }
 
-  expect_failures = [aws_opensearch_domain.this]
+  expect_failures = [var.opensearch_availability_zone_count]
 }
 
 run "rejects_service_linked_role_without_a_vpc_domain" {
@@ -1097,7 +1112,51 @@ run "rejects_service_linked_role_without_a_vpc_domain" {
     create_opensearch_service_linked_role = true
   }
 
-  expect_failures = [aws_iam_service_linked_role.opensearch]
+  expect_failures = [var.create_opensearch_service_linked_role]
+}
+
+run "rejects_dashboards_networks_for_an_existing_domain" {
+  command = plan
+
+  variables {
+    create_opensearch_domain       = false
+    opensearch_domain_arn          = "arn:aws:es:us-east-1:123456789012:domain/existing"
+    dashboards_allowed_cidr_blocks = ["203.0.113.0/24"]
+  }
+
+  expect_failures = [var.dashboards_allowed_cidr_blocks]
+}
+
+run "rejects_master_user_for_an_existing_domain" {
+  command = plan
+
+  variables {
+    create_opensearch_domain   = false
+    opensearch_domain_arn      = "arn:aws:es:us-east-1:123456789012:domain/existing"
+    opensearch_master_user_arn = "arn:aws:iam::123456789012:role/search-admin"
+  }
+
+  expect_failures = [var.opensearch_master_user_arn]
+}
+
+run "accepts_data_freshness_inside_the_buffers_for_elasticsearch" {
+  # The Elasticsearch destination publishes no DataFreshness metric, so it gets no data-freshness alarm to fire.
+  command = plan
+
+  variables {
+    destination                          = "elasticsearch"
+    opensearch_engine_version            = "Elasticsearch_7.10"
+    create_alarms                        = true
+    alarm_sns_topic_arn                  = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
+    buffering_interval_seconds           = 900
+    processor_buffering_interval_seconds = 300
+    alarm_thresholds                     = { data_freshness_seconds = 1200 }
+  }
+
+  assert {
+    condition     = !contains(keys(aws_cloudwatch_metric_alarm.this), "data-freshness")
+    error_message = "The Elasticsearch destination gets no data-freshness alarm."
+  }
 }
 
 run "rejects_alarms_without_a_topic" {
@@ -1107,7 +1166,7 @@ run "rejects_alarms_without_a_topic" {
     create_alarms = true
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.alarm_sns_topic_arn]
 }
 
 run "rejects_alarm_window_longer_than_a_day" {
@@ -1116,25 +1175,25 @@ run "rejects_alarm_window_longer_than_a_day" {
   variables {
     create_alarms            = true
     alarm_sns_topic_arn      = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
-    alarm_period             = 3540
+    alarm_period_seconds     = 3540
     alarm_evaluation_periods = 25
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.alarm_evaluation_periods]
 }
 
 run "rejects_data_freshness_alarm_inside_the_buffers" {
   command = plan
 
   variables {
-    create_alarms             = true
-    alarm_sns_topic_arn       = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
-    buffering_interval        = 900
-    processor_buffer_interval = 300
-    alarm_thresholds          = { data_freshness_seconds = 1200 }
+    create_alarms                        = true
+    alarm_sns_topic_arn                  = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
+    buffering_interval_seconds           = 900
+    processor_buffering_interval_seconds = 300
+    alarm_thresholds                     = { data_freshness_seconds = 1200 }
   }
 
-  expect_failures = [aws_kinesis_firehose_delivery_stream.this]
+  expect_failures = [var.alarm_thresholds]
 }
 
 run "rejects_nodes_not_divisible_by_zones" {
@@ -1145,7 +1204,7 @@ run "rejects_nodes_not_divisible_by_zones" {
     opensearch_instance_count          = 3
   }
 
-  expect_failures = [aws_opensearch_domain.this]
+  expect_failures = [var.opensearch_instance_count]
 }
 
 run "rejects_fine_grained_access_on_old_elasticsearch" {
@@ -1158,26 +1217,26 @@ run "rejects_fine_grained_access_on_old_elasticsearch" {
     opensearch_master_user_arn = "arn:aws:iam::123456789012:role/search-admin"
   }
 
-  expect_failures = [aws_opensearch_domain.this]
+  expect_failures = [var.opensearch_master_user_arn]
 }
 
 run "accepts_the_limits_aws_allows" {
   command = plan
 
   variables {
-    lambda_memory_size        = 10240
-    lambda_timeout            = 300
-    processor_buffer_size_mb  = 0.2
-    processor_buffer_interval = 0
-    processor_retries         = 300
-    buffering_interval        = 900
-    buffering_size            = 1
-    retry_duration            = 0
-    cache_ttl_seconds         = 0
-    cache_max_entries         = 0
-    log_retention_in_days     = 3653
-    name                      = "a-name-that-is-28-chars-long"
-    index_name                = "ctr.v1-2024+x"
+    lambda_memory_size_mb                = 10240
+    lambda_timeout_seconds               = 300
+    processor_buffering_size_mb          = 0.2
+    processor_buffering_interval_seconds = 0
+    processor_retries                    = 300
+    buffering_interval_seconds           = 900
+    buffering_size_mb                    = 1
+    retry_duration_seconds               = 0
+    cache_ttl_seconds                    = 0
+    cache_max_entries                    = 0
+    log_retention_days                   = 3653
+    name                                 = "a-name-that-is-28-chars-long"
+    index_name                           = "ctr.v1-2024+x"
   }
 
   assert {
@@ -1205,8 +1264,8 @@ run "accepts_a_vpc_domain_without_the_public_opt_in" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint = false
-    vpc_config                       = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"] }
+    opensearch_public_endpoint_enabled = false
+    vpc_config                         = { subnet_ids = ["subnet-0123456789abcdef0"], security_group_ids = ["sg-0123456789abcdef0"] }
   }
 
   assert {
@@ -1219,10 +1278,10 @@ run "accepts_an_existing_domain_without_the_public_opt_in" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint = false
-    create_opensearch_domain         = false
-    opensearch_domain_arn            = "arn:aws:es:us-east-1:123456789012:domain/existing"
-    opensearch_domain_endpoint       = "search-existing-abc.us-east-1.es.amazonaws.com"
+    opensearch_public_endpoint_enabled = false
+    create_opensearch_domain           = false
+    opensearch_domain_arn              = "arn:aws:es:us-east-1:123456789012:domain/existing"
+    opensearch_domain_endpoint         = "search-existing-abc.us-east-1.es.amazonaws.com"
   }
 
   assert {
@@ -1235,7 +1294,7 @@ run "accepts_rules_that_share_a_table_and_key" {
   command = plan
 
   variables {
-    lookups = [
+    enrichment_rules = [
       { name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone" },
       { name = "system", source = "SystemEndpoint.Address", target = "System", normalize = "phone", table = "ctr-enrichment-lookup", key = "number" },
     ]
@@ -1271,7 +1330,7 @@ run "accepts_the_alarm_limits_cloudwatch_allows" {
   variables {
     create_alarms            = true
     alarm_sns_topic_arn      = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
-    alarm_period             = 86400
+    alarm_period_seconds     = 86400
     alarm_evaluation_periods = 7
     alarm_thresholds = {
       lambda_duration_percent = 99.5
@@ -1289,4 +1348,3 @@ run "accepts_the_alarm_limits_cloudwatch_allows" {
     error_message = "A one-day period over seven periods is the longest window CloudWatch allows."
   }
 }
-

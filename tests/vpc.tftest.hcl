@@ -29,7 +29,7 @@ override_resource {
 }
 
 variables {
-  opensearch_allow_public_endpoint = true
+  opensearch_public_endpoint_enabled = true
 }
 
 run "public_delivery_has_no_network_configuration" {
@@ -77,7 +77,7 @@ run "given_security_groups" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint = false
+    opensearch_public_endpoint_enabled = false
     vpc_config = {
       subnet_ids         = ["subnet-0123456789abcdef0"]
       security_group_ids = ["sg-0123456789abcdef0", "sg-0123456789abcdef1"]
@@ -110,12 +110,12 @@ run "created_security_groups_allow_only_https_from_firehose_to_the_domain" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint = false
+    opensearch_public_endpoint_enabled = false
     vpc_config = {
       subnet_ids             = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
       create_security_groups = true
-      allowed_cidr_blocks    = ["10.20.0.0/16", "fd00:ec2::/64"]
     }
+    dashboards_allowed_cidr_blocks     = ["10.20.0.0/16", "fd00:ec2::/64"]
     opensearch_availability_zone_count = 2
     opensearch_instance_count          = 2
     tags                               = { Team = "contact-centre" }
@@ -177,10 +177,10 @@ run "existing_vpc_domain_gets_only_firehose_vpc_delivery" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint = false
-    create_opensearch_domain         = false
-    opensearch_domain_arn            = "arn:aws:es:us-east-1:123456789012:domain/existing"
-    destination                      = "elasticsearch"
+    opensearch_public_endpoint_enabled = false
+    create_opensearch_domain           = false
+    opensearch_domain_arn              = "arn:aws:es:us-east-1:123456789012:domain/existing"
+    destination                        = "elasticsearch"
     vpc_config = {
       subnet_ids         = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1", "subnet-0123456789abcdef2", "subnet-0123456789abcdef3"]
       security_group_ids = ["sg-0123456789abcdef0"]
@@ -201,7 +201,7 @@ run "service_linked_role_on_request" {
   command = plan
 
   variables {
-    opensearch_allow_public_endpoint      = false
+    opensearch_public_endpoint_enabled    = false
     create_opensearch_service_linked_role = true
     vpc_config                            = { subnet_ids = ["subnet-0123456789abcdef0"], create_security_groups = true }
     tags                                  = { Team = "contact-centre" }

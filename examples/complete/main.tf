@@ -20,7 +20,7 @@ module "ctr_enrichment" {
     "+442071838750" = { name = "Ada Lovelace", tier = "platinum", account = "ACME-1003" }
   }
 
-  lookups = [{
+  enrichment_rules = [{
     name      = "customer"
     source    = "CustomerEndpoint.Address"
     target    = "Customer"
@@ -34,13 +34,13 @@ module "ctr_enrichment" {
 
   # A public endpoint, restricted to your network for OpenSearch Dashboards. Production deployments
   # should rather give vpc_config (see examples/vpc-opensearch).
-  opensearch_allow_public_endpoint = true
-  dashboards_allowed_cidrs         = var.dashboards_allowed_cidrs
+  opensearch_public_endpoint_enabled = true
+  dashboards_allowed_cidr_blocks     = var.dashboards_allowed_cidr_blocks
 
   # Deliver quickly so a test record shows up within a minute or two.
-  buffering_interval = 60
+  buffering_interval_seconds = 60
 
   # The example is meant to be destroyed again.
-  backup_bucket_force_destroy = true
-  backup_expiration_days      = 7
+  backup_bucket_force_destroy_enabled = true
+  backup_expiration_days              = 7
 }

@@ -9,7 +9,7 @@ output "delivery_stream_arn" {
 }
 
 output "opensearch_dashboards_url" {
-  description = "OpenSearch Dashboards, reachable from dashboards_allowed_cidrs."
+  description = "OpenSearch Dashboards, reachable from dashboards_allowed_cidr_blocks."
   value       = "https://${module.ctr_enrichment.opensearch_dashboards_endpoint}"
 }
 

@@ -20,13 +20,13 @@ variable "name" {
   }
 }
 
-variable "dashboards_allowed_cidrs" {
+variable "dashboards_allowed_cidr_blocks" {
   description = "Your public IP range(s), for example [\"203.0.113.7/32\"]: the only networks that may open OpenSearch Dashboards."
   type        = list(string)
 
   validation {
-    condition     = length(var.dashboards_allowed_cidrs) > 0 && alltrue([for c in var.dashboards_allowed_cidrs : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
-    error_message = "dashboards_allowed_cidrs must hold at least one CIDR block such as 203.0.113.7/32 (not 0.0.0.0/0)."
+    condition     = length(var.dashboards_allowed_cidr_blocks) > 0 && alltrue([for c in var.dashboards_allowed_cidr_blocks : can(cidrhost(c, 0)) && !contains(["0.0.0.0/0", "::/0"], c)])
+    error_message = "dashboards_allowed_cidr_blocks must hold at least one CIDR block such as 203.0.113.7/32 (not 0.0.0.0/0)."
   }
 }
 

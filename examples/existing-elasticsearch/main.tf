@@ -13,10 +13,10 @@ module "ctr_enrichment" {
   # Bring your own lookup table: its partition key holds the caller's number in canonical form (+ and
   # digits), as the phone rule normalises it.
   create_lookup_table   = false
-  lookup_table_name     = var.lookup_table_name
+  lookup_table_arn      = var.lookup_table_arn
   lookup_table_hash_key = var.lookup_table_hash_key
 
-  lookups = [{
+  enrichment_rules = [{
     name       = "customer"
     source     = "CustomerEndpoint.Address"
     target     = "Customer"

@@ -20,13 +20,13 @@ variable "name" {
   }
 }
 
-variable "lookup_table_name" {
-  description = "Name of the existing DynamoDB table of customers, keyed by phone number in canonical form (for example +81312345678)."
+variable "lookup_table_arn" {
+  description = "ARN of the existing DynamoDB table of customers (in region), keyed by phone number in canonical form (for example +81312345678)."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_.-]{3,255}$", var.lookup_table_name))
-    error_message = "lookup_table_name must be a DynamoDB table name: 3-255 characters of letters, digits, '_', '-' and '.'."
+    condition     = can(regex("^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:[0-9]{12}:table/[A-Za-z0-9_.-]{3,255}$", var.lookup_table_arn))
+    error_message = "lookup_table_arn must be a DynamoDB table ARN such as arn:aws:dynamodb:us-east-1:123456789012:table/contact-centre-customers."
   }
 }
 

@@ -15,14 +15,16 @@ module "ctr_enrichment" {
 
   vpc_config = {
     subnet_ids = var.subnet_ids
-    # Two security groups: Firehose → domain on 443, plus 443 from your VPN/bastion networks.
+    # Two security groups: Firehose → domain on 443, plus 443 from dashboards_allowed_cidr_blocks.
     create_security_groups = true
-    allowed_cidr_blocks    = var.allowed_cidr_blocks
   }
+  # Who may reach the domain: your VPN/bastion networks (on 443, through the domain's security group) and
+  # the IAM principals its access policy admits.
+  dashboards_allowed_cidr_blocks        = var.dashboards_allowed_cidr_blocks
   opensearch_availability_zone_count    = length(var.subnet_ids)
   opensearch_instance_count             = length(var.subnet_ids)
   create_opensearch_service_linked_role = var.create_opensearch_service_linked_role
-  dashboards_principal_arns             = var.dashboards_principal_arns
+  dashboards_allowed_principal_arns     = var.dashboards_allowed_principal_arns
 
   # A few customers with the attributes the "calls by company" dashboard charts.
   lookup_table_items = {
@@ -30,7 +32,7 @@ module "ctr_enrichment" {
     "+14155550123"  = { company_name = "Acme Corporation", tier = "silver" }
     "+442079460958" = { company_name = "Globex Ltd", tier = "bronze" }
   }
-  lookups = [{
+  enrichment_rules = [{
     name       = "customer"
     source     = "CustomerEndpoint.Address"
     target     = "Customer"
@@ -42,5 +44,5 @@ module "ctr_enrichment" {
   alarm_sns_topic_arn = var.alarm_sns_topic_arn
 
   # The example is meant to be destroyed again.
-  backup_bucket_force_destroy = true
+  backup_bucket_force_destroy_enabled = true
 }

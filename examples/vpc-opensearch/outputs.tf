@@ -9,12 +9,12 @@ output "connect_instance_storage_config_association_id" {
 }
 
 output "opensearch_domain_endpoint" {
-  description = "Private endpoint of the domain (reachable from the VPC and allowed_cidr_blocks)."
+  description = "Private endpoint of the domain (reachable from the VPC and dashboards_allowed_cidr_blocks)."
   value       = module.ctr_enrichment.opensearch_domain_endpoint
 }
 
 output "opensearch_dashboards_url" {
-  description = "OpenSearch Dashboards, from inside the VPC or allowed_cidr_blocks."
+  description = "OpenSearch Dashboards, from inside the VPC or dashboards_allowed_cidr_blocks."
   value       = "https://${module.ctr_enrichment.opensearch_dashboards_endpoint}"
 }
 
@@ -34,6 +34,6 @@ output "cloudwatch_metric_alarm_arns" {
 }
 
 output "apply_dashboards_command" {
-  description = "Run from a host in allowed_cidr_blocks (pip install the module's Python package there, or use a checkout after make setup), with credentials of a dashboards_principal_arns principal: installs the ingest pipeline (one document per contact), the index template and the \"calls by company\" dashboard. Add --time-zone and --retention-days as the README's Operations section describes."
+  description = "Run from a host in dashboards_allowed_cidr_blocks (pip install the module's Python package there, or use a checkout after make setup), with credentials of a dashboards_allowed_principal_arns principal: installs the ingest pipeline (one document per contact), the index template and the \"calls by company\" dashboard. Add --time-zone and --retention-days as the README's Operations section describes."
   value       = "ctr-enrichment opensearch-setup --endpoint ${module.ctr_enrichment.opensearch_domain_endpoint} --region ${var.region}"
 }

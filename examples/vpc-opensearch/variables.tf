@@ -35,13 +35,13 @@ variable "connect_instance_id" {
   type        = string
 }
 
-variable "allowed_cidr_blocks" {
+variable "dashboards_allowed_cidr_blocks" {
   description = "Networks inside or connected to the VPC (VPN, bastion) that may reach the domain on 443: OpenSearch Dashboards and ctr-enrichment opensearch-setup run from there."
   type        = list(string)
   default     = []
 }
 
-variable "dashboards_principal_arns" {
+variable "dashboards_allowed_principal_arns" {
   description = "IAM roles or users allowed to use the domain (OpenSearch Dashboards, and applying the index template and saved objects)."
   type        = list(string)
   default     = []

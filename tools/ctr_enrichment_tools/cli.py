@@ -104,14 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="MB",
         type=_buffer_size,
         default=DEFAULT_BUFFER_MB,
-        help="processing buffer, 0.2-3 (default: %(default)s, like the module's processor_buffer_size_mb)",
+        help="processing buffer, 0.2-3 (default: %(default)s, like the module's processor_buffering_size_mb)",
     )
     firehose.add_argument(
         "--timeout",
         metavar="SECONDS",
         type=_timeout,
         default=DEFAULT_TIMEOUT_SECONDS,
-        help="the function's timeout (default: %(default)g, like the module's lambda_timeout)",
+        help="the function's timeout (default: %(default)g, like the module's lambda_timeout_seconds)",
     )
     out = replay.add_argument_group("outputs")
     out.add_argument("--out-dir", metavar="DIR", type=Path, default=Path(DEFAULT_OUT_DIR), help="default: %(default)s")

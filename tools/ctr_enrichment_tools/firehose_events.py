@@ -3,7 +3,7 @@
 Firehose buffers incoming records and invokes the function synchronously with each buffer: an event of
 ``invocationId``, ``deliveryStreamArn``, ``region`` and ``records``, each record a ``recordId``, an
 ``approximateArrivalTimestamp`` (ms) and its ``data`` in base64. The buffer size is the processor parameter
-``BufferSizeInMBs``: 0.2 to 3 MB, 1 MB by default (the module's ``processor_buffer_size_mb``).
+``BufferSizeInMBs``: 0.2 to 3 MB, 1 MB by default (the module's ``processor_buffering_size_mb``).
 
 A batch is closed before a record would take its data past the buffer size, so no event carries more than
 that (a record larger than the whole buffer travels alone), and before the serialised event would pass

@@ -26,7 +26,7 @@ from ctr_enrichment_tools.errors import ReplayError
 from ctr_enrichment_tools.firehose_events import REPLAY_NAME, lambda_arn
 
 HANDLER_MODULE = "ctr_enrichment.handler"
-# The module's lambda_timeout default; Firehose allows at most 300 s for a transformation.
+# The module's lambda_timeout_seconds default; Firehose allows at most 300 s for a transformation.
 DEFAULT_TIMEOUT_SECONDS = 60.0
 # Messages of the handler's log lines that the replay reports (README: "a log line with the recordId and the
 # reason"; "DynamoDB lookups failed" with the distinct reasons).

@@ -115,7 +115,7 @@ class Domain:
             reason = getattr(error, "reason", error)
             raise SetupError(
                 f"cannot reach {self.base}: {reason} (a VPC domain is reachable only from inside its VPC, for example "
-                "from a host in vpc_config.allowed_cidr_blocks; see the README's Operations section)"
+                "from a host in dashboards_allowed_cidr_blocks; see the README's Operations section)"
             ) from None
         answer = _json_or_text(payload)
         if isinstance(answer, str):
@@ -141,8 +141,8 @@ def _hint(status: int, path: str) -> str:
     if status in (401, 403):
         return (
             "\n  The domain refused the request: sign with a principal its access policy admits"
-            " (dashboards_principal_arns in the module), pass --region of the domain, and with fine-grained access"
-            " control run as the master user (opensearch_master_user_arn) or a user mapped to all_access and"
+            " (dashboards_allowed_principal_arns in the module), pass --region of the domain, and with fine-grained"
+            " access control run as the master user (opensearch_master_user_arn) or a user mapped to all_access and"
             " security_manager."
         )
     return ""
