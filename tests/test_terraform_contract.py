@@ -426,7 +426,9 @@ def terraform_verdicts(module_copy: Path) -> dict[str, list[str]]:
     """Plan every case in its own test file (a failed run ends its file); errors per case."""
     cases_dir = module_copy / "parity"
     cases_dir.mkdir()
-    cases = {case: f"enrichment_rules = {json.dumps(rules, ensure_ascii=False)}" for case, (rules, _) in PARITY_CASES.items()}
+    cases = {
+        case: f"enrichment_rules = {json.dumps(rules, ensure_ascii=False)}" for case, (rules, _) in PARITY_CASES.items()
+    }
     for case, (variable, value, _, _) in SETTING_PARITY_CASES.items():
         cases[case] = f"{variable} = {json.dumps(value, ensure_ascii=False)}"
     for case, assignment in cases.items():
