@@ -1,7 +1,8 @@
 """``make demo``: the replay, offline, against a local dynalite seeded from ``demo/``; outputs in ``demo-output/``.
 
-It starts dynalite on a free 127.0.0.1 port, creates the customer table from ``demo/customers.json``,
-replays ``demo/ctrs.ndjson`` and a ``processing-failed/`` object through the real handler with the rules in
+``make demo`` runs ``python -m devtools.demo`` in the checkout, whose ``node_modules`` and ``demo/`` it needs.
+It starts dynalite on a free 127.0.0.1 port, creates the customer table from ``demo/customers.json``, replays
+``demo/ctrs.ndjson`` and a ``processing-failed/`` object through the real handler with the rules in
 ``demo/enrichment_rules.json``, prints the summary and the chart, and stops the server, also on an error,
 Ctrl-C or SIGTERM. Dummy credentials and no AWS configuration files: it can never reach a real account.
 """
@@ -11,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import signal
 import sys
 import time
@@ -22,14 +22,14 @@ from typing import Any
 
 import boto3
 
-from ctr_enrichment_tools.cli import MAX_COLUMNS, can_draw_blocks, silence_closed_stdout
-from ctr_enrichment_tools.environment import patched_environ
+from ctr_enrichment_tools import terminal
 from ctr_enrichment_tools.errors import ReplayError
-from ctr_enrichment_tools.local_dynamodb import REPO_ROOT, Dynalite, create_table, put_items
+from ctr_enrichment_tools.harness import patched_environ
 from ctr_enrichment_tools.opensearch import DEFAULT_INDEX, DEFAULT_ROTATION
 from ctr_enrichment_tools.outputs import BulkSettings
 from ctr_enrichment_tools.replay import ReplayOptions, run_replay
 from ctr_enrichment_tools.report import ReplaySummary, render_outputs
+from devtools.dynalite import REPO_ROOT, Dynalite, create_table, put_items
 
 DEMO_DIR = REPO_ROOT / "demo"
 DEFAULT_OUT_DIR = REPO_ROOT / "demo-output"
@@ -102,8 +102,8 @@ def run_demo(out_dir: Path, *, verbose: bool = False) -> ReplaySummary:
             region=REGION,
             bulk=BulkSettings(DEFAULT_INDEX, DEFAULT_ROTATION),
             verbose=verbose,
-            columns=min(MAX_COLUMNS, shutil.get_terminal_size((MAX_COLUMNS, 24)).columns),
-            ascii_only=not can_draw_blocks(sys.stdout),
+            columns=terminal.columns(),
+            ascii_only=not terminal.can_draw_blocks(sys.stdout),
         )
         summary = run_replay(options, sys.stdout, sys.stderr)
     if summary.example:
@@ -129,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("\nmake demo: interrupted; dynalite stopped\n")
         return 130
     except BrokenPipeError:  # `make demo | head`: the server is stopped, the rest of the output unwanted
-        silence_closed_stdout()
+        terminal.silence_closed_stdout()
         return 1
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -18,7 +18,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeSerializer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 CLI = REPO_ROOT / "node_modules" / "dynalite" / "cli.js"
 STARTUP_TIMEOUT_SECONDS = 15.0
 

@@ -8,7 +8,7 @@
 For tests it runs in a background thread (``FaultProxy(...)`` as a context manager, ``mode`` changeable at
 any time); for the benchmark it runs as its own process:
 
-    python -m ctr_enrichment_tools.fault_proxy --listen-port 8001 --upstream-port 8000 --rtt-ms 5
+    python -m devtools.fault_proxy --listen-port 8001 --upstream-port 8000 --rtt-ms 5
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import threading
 from types import TracebackType
 from typing import Literal
 
-from ctr_enrichment_tools.local_dynamodb import free_port
+from devtools.dynalite import free_port
 
 Mode = Literal["latency", "reset", "blackhole"]
 

@@ -1,12 +1,42 @@
-"""A one-line progress bar on stderr for long replays (stdlib only: a carriage return and a redraw)."""
+"""The terminal: how wide it is, whether it can draw block characters, a progress bar, a closed pipe.
+
+Standard library only: a carriage return and a redraw for the bar.
+"""
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 import time
 from collections.abc import Callable
 from typing import TextIO
 
 from ctr_enrichment_tools.inputs import ReadProgress
+
+# Wider than this, the chart's bars only get longer, not clearer.
+MAX_COLUMNS = 100
+
+
+def columns() -> int:
+    """The terminal's width, at most ``MAX_COLUMNS`` (``MAX_COLUMNS`` when it is not a terminal)."""
+    return min(MAX_COLUMNS, shutil.get_terminal_size((MAX_COLUMNS, 24)).columns)
+
+
+def can_draw_blocks(stream: TextIO) -> bool:
+    """Whether ``stream`` can encode the chart's block characters (not on an ASCII-only terminal)."""
+    try:
+        "█░".encode(stream.encoding or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def silence_closed_stdout() -> None:
+    """After ``| head`` closed the pipe: send the rest to /dev/null so that exiting does not print a traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
 
 BAR_WIDTH = 28
 # Short replays finish before this: no bar flashes past.
