@@ -1,4 +1,4 @@
-"""The event builder: Firehose-shaped events, batched by the processing buffer, never over Lambda's 6 MB."""
+"""The replay's event buffer: Firehose-shaped events, batched by the processing buffer, never over Lambda's 6 MB."""
 
 from __future__ import annotations
 
@@ -15,22 +15,24 @@ from hypothesis import strategies as st
 from ctr_enrichment_tools.firehose_events import (
     MAX_REQUEST_BYTES,
     MIB,
-    EventBuilder,
+    EventBuffer,
     FirehoseBatch,
     RecordIds,
     buffer_size_bytes,
     build_events,
 )
+from ctr_enrichment_tools.harness import FirehoseEvents
 from ctr_enrichment_tools.inputs import MAX_RECORD_BYTES, InputRecord
-from tests.conftest import CTR_FIXTURES, load_json
+from tests.support.ctrs import CTR_FIXTURES, load_json
 
 REGION = "ap-northeast-1"
 NOW_MS = 1763601302000
 
 
 def batches(records: list[InputRecord], buffer_size: int, **options: object) -> list[FirehoseBatch]:
-    builder = EventBuilder(buffer_size=buffer_size, region=REGION, clock=lambda: NOW_MS / 1000, **options)  # type: ignore[arg-type]
-    return list(build_events(records, builder))
+    events = FirehoseEvents(region=REGION)
+    buffer = EventBuffer(buffer_size=buffer_size, events=events, clock=lambda: NOW_MS / 1000, **options)  # type: ignore[arg-type]
+    return list(build_events(records, buffer))
 
 
 def check_batches(records: list[InputRecord], result: list[FirehoseBatch], buffer_size: int, max_request: int) -> None:

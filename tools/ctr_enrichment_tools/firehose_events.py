@@ -64,8 +64,8 @@ class FirehoseBatch:
     request_bytes: int
 
 
-class EventBuilder:
-    """Packs records into events, one buffer at a time; ``add`` returns an event when one is full."""
+class EventBuffer:
+    """Packs records into events (built by ``FirehoseEvents``), one buffer at a time; ``add`` returns a full one."""
 
     def __init__(
         self,
@@ -124,12 +124,12 @@ class EventBuilder:
         return batch
 
 
-def build_events(records: Iterable[InputRecord], builder: EventBuilder) -> Iterator[FirehoseBatch]:
+def build_events(records: Iterable[InputRecord], buffer: EventBuffer) -> Iterator[FirehoseBatch]:
     """Every batch of ``records``, in order, as soon as it is full."""
     for record in records:
-        batch = builder.add(record)
+        batch = buffer.add(record)
         if batch is not None:
             yield batch
-    last = builder.flush()
+    last = buffer.flush()
     if last is not None:
         yield last

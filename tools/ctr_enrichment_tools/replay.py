@@ -19,7 +19,7 @@ from ctr_enrichment_tools.firehose_events import (
     DEFAULT_BUFFER_MB,
     MAX_REQUEST_BYTES,
     REPLAY_NAME,
-    EventBuilder,
+    EventBuffer,
     FirehoseBatch,
     buffer_size_bytes,
     build_events,
@@ -159,8 +159,8 @@ def run_replay(options: ReplayOptions, stdout: TextIO, stderr: TextIO) -> Replay
         with outputs:
             records = _records(read_inputs(sources, progress), summary, bar, stderr)
             events = FirehoseEvents(region=region, stream_arn=delivery_stream_arn(region, REPLAY_NAME))
-            builder = EventBuilder(buffer_size=buffer_size, events=events)
-            for batch in build_events(records, builder):
+            buffer = EventBuffer(buffer_size=buffer_size, events=events)
+            for batch in build_events(records, buffer):
                 context = LambdaContext(
                     remaining_ms=options.timeout_seconds * 1000, function_name=REPLAY_NAME, region=region
                 )
