@@ -1,6 +1,7 @@
 # Everything a developer or CI needs, from a fresh clone:
 #   make test    set up .venv and node_modules, then lint, pytest (with coverage) and the Terraform checks
 #   make demo    replay sample CTRs through the real handler against a local DynamoDB-compatible server
+#                (devtools/demo.py: it needs this checkout's node_modules and demo/, so it is not installed)
 #   make bench   the DynamoDB round-trip benchmark (prints one JSON line per measurement)
 #   make fuzz    the property-based tests with many more examples and fresh randomness
 SHELL := /bin/bash
@@ -50,8 +51,17 @@ lint: $(STAMPS)/venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Coverage is enforced for each installed package on its own, not only for their total.
+COVERAGE_FLOOR := 90
+COVERED := lambda_src/ctr_enrichment tools/ctr_enrichment_tools
+
 pytest: setup
 	$(BIN)/pytest
+	@for package in $(COVERED); do \
+	  total=$$($(BIN)/coverage report --include="*/$$package/*" --format=total --fail-under=$(COVERAGE_FLOOR)) \
+	    || { echo "coverage of $$package: $$total % (under $(COVERAGE_FLOOR) %)"; exit 1; }; \
+	  echo "coverage of $$package: $$total %"; \
+	done
 
 terraform-check: $(STAMPS)/venv $(STAMPS)/terraform
 	bash scripts/terraform-check.sh
@@ -60,10 +70,10 @@ bench: $(STAMPS)/venv $(STAMPS)/node
 	$(BIN)/python benchmarks/run.py
 
 fuzz: $(STAMPS)/venv $(STAMPS)/node
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest --no-cov -p no:cacheprovider tests/test_properties.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest --no-cov -p no:cacheprovider tests/functional/test_properties.py
 
 demo: $(STAMPS)/venv $(STAMPS)/node
-	$(BIN)/python -m ctr_enrichment_tools.demo
+	$(BIN)/python -m devtools.demo
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules .pytest_cache .ruff_cache .coverage .hypothesis demo-output

@@ -21,21 +21,12 @@ import pytest
 from ctr_enrichment import dynamodb
 from ctr_enrichment.lookup import MAX_ATTEMPTS
 from ctr_enrichment.pipeline import LookupUnavailableError
-from ctr_enrichment_tools.fault_proxy import FaultProxy
-from ctr_enrichment_tools.local_dynamodb import Dynalite
-from tests.conftest import (
-    CUSTOMER_RULE,
-    caller,
-    create_table,
-    dynamodb_error_response,
-    emf_line,
-    emitted_lines,
-    firehose_event,
-    inject_fault,
-    invoke,
-    load_json,
-    put_items,
-)
+from ctr_enrichment_tools.harness import firehose_event
+from devtools.dynalite import Dynalite, create_table, put_items
+from devtools.fault_proxy import FaultProxy
+from tests.support.ctrs import CUSTOMER_RULE, caller, load_json
+from tests.support.faults import dynamodb_error_response, inject_fault
+from tests.support.function import emf_line, emitted_lines, invoke
 
 REMAINING_MS = 1200  # what the context says is left; the answer must come before it runs out
 KNOWN = [customer["number"] for customer in load_json("customers")]
@@ -103,7 +94,7 @@ def run(
     fault: str,
     policy: str,
     server: Dynalite,
-    load_handler: Any,
+    start_function: Any,
     monkeypatch: pytest.MonkeyPatch,
     *,
     remaining_ms: int = REMAINING_MS,
@@ -117,11 +108,11 @@ def run(
         if "read_timeout" in spec:
             monkeypatch.setattr(dynamodb, "READ_TIMEOUT_SECONDS", spec["read_timeout"])
         attributes = spec.get("attributes", CUSTOMER_RULE["attributes"])
-        handler = load_handler([{**CUSTOMER_RULE, "table": table, "attributes": attributes}], ON_LOOKUP_ERROR=policy)
+        handler = start_function([{**CUSTOMER_RULE, "table": table, "attributes": attributes}], ON_LOOKUP_ERROR=policy)
         if "hook" in spec:
-            inject_fault(handler.ENRICHER.client, spec["hook"])
+            inject_fault(handler.module.ENRICHER.client, spec["hook"])
         if spec.get("kill"):
-            inject_fault(handler.ENRICHER.client, kill_on_second_request(server))
+            inject_fault(handler.module.ENRICHER.client, kill_on_second_request(server))
         event = batch()
         started = time.monotonic()
         try:
@@ -144,9 +135,9 @@ def server(request: pytest.FixtureRequest, dynalite_server: Dynalite) -> Iterato
 @pytest.mark.parametrize("policy", POLICIES)
 @pytest.mark.parametrize("fault", list(FAULTS))
 def test_no_record_is_lost_and_the_answer_beats_the_deadline(  # noqa: PLR0917 - pytest passes fixtures by position
-    fault: str, policy: str, server: Dynalite, load_handler: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    fault: str, policy: str, server: Dynalite, start_function: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
-    outcome, elapsed, event = run(fault, policy, server, load_handler, monkeypatch)
+    outcome, elapsed, event = run(fault, policy, server, start_function, monkeypatch)
     assert elapsed < REMAINING_MS / 1000, f"answered after {elapsed:.2f} s"
     lines = emitted_lines(capsys.readouterr().out)
     metrics = emf_line("\n".join(json.dumps(line) for line in lines))
@@ -189,10 +180,12 @@ def test_no_record_is_lost_and_the_answer_beats_the_deadline(  # noqa: PLR0917 -
 
 
 def test_partial_faults_still_deliver_what_was_found(
-    server: Dynalite, load_handler: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    server: Dynalite, start_function: Any, monkeypatch: pytest.MonkeyPatch, capsys: Any
 ) -> None:
     # Time enough for every attempt: the keys still unprocessed after the last one fail, the rest are found.
-    run("unprocessed_keys_every_attempt", "deliver_unenriched", server, load_handler, monkeypatch, remaining_ms=10_000)
+    run(
+        "unprocessed_keys_every_attempt", "deliver_unenriched", server, start_function, monkeypatch, remaining_ms=10_000
+    )
     metrics = emf_line(capsys.readouterr().out)
     assert metrics["Found"] > 0 and metrics["LookupErrors"] > 0  # progress on every attempt, never all of it
     assert metrics["DynamoDBCalls"] >= MAX_ATTEMPTS + 1  # the first request used them all, the second one call

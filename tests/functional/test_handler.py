@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import base64
-import importlib
 import json
 import re
-import sys
 import time
 from typing import Any
 
@@ -15,24 +13,11 @@ from botocore.exceptions import ConnectionClosedError
 
 from ctr_enrichment.config import ConfigError, load_settings
 from ctr_enrichment.pipeline import Enricher, LookupUnavailableError
-from tests.conftest import (
-    CTR_FIXTURES,
-    CUSTOMER_RULE,
-    CUSTOMER_TABLE,
-    Hang,
-    LambdaContext,
-    caller,
-    create_table,
-    decoded_documents,
-    dynamodb_error_response,
-    emf_line,
-    emitted_lines,
-    firehose_event,
-    inject_fault,
-    invoke,
-    load_json,
-    put_items,
-)
+from ctr_enrichment_tools.harness import LambdaContext, cold_start, firehose_event
+from devtools.dynalite import create_table, put_items
+from tests.support.ctrs import CTR_FIXTURES, CUSTOMER_RULE, CUSTOMER_TABLE, caller, load_json
+from tests.support.faults import Hang, dynamodb_error_response, inject_fault
+from tests.support.function import decoded_documents, emf_line, emitted_lines, invoke
 
 ACME = "+14155550123"
 SAMPLE = "+81312345678"
@@ -44,9 +29,9 @@ def without_added_fields(document: dict[str, Any], target: str = "Customer") -> 
 
 
 def test_the_recorded_firehose_event_is_enriched_record_by_record(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
-    handler = load_handler()
+    handler = start_function()
     event = load_json("firehose_event")
     response = invoke(handler, event)
     documents = decoded_documents(response)
@@ -68,8 +53,8 @@ def test_the_recorded_firehose_event_is_enriched_record_by_record(
     } == {"Records": 8, "Found": 4, "NotFound": 0, "Skipped": 3, "ProcessingFailed": 1, "DynamoDBCalls": 1}
 
 
-def test_an_unknown_caller_gets_a_null_target_and_not_found(moto_table: Any, load_handler: Any) -> None:
-    (document,) = decoded_documents(invoke(load_handler(), firehose_event([caller(UNKNOWN)])))
+def test_an_unknown_caller_gets_a_null_target_and_not_found(moto_table: Any, start_function: Any) -> None:
+    (document,) = decoded_documents(invoke(start_function(), firehose_event([caller(UNKNOWN)])))
     assert document["Customer"] is None
     assert document["EnrichmentStatus"] == {"customer": "not_found"}
     assert document["CustomerEndpoint"]["Address"] == UNKNOWN
@@ -89,9 +74,9 @@ def test_an_unknown_caller_gets_a_null_target_and_not_found(moto_table: Any, loa
     ],
 )
 def test_records_with_nothing_to_look_up_are_skipped_and_cost_no_call(
-    moto_table: Any, load_handler: Any, capsys: Any, ctr: dict[str, Any]
+    moto_table: Any, start_function: Any, capsys: Any, ctr: dict[str, Any]
 ) -> None:
-    response = invoke(load_handler(), firehose_event([ctr]))
+    response = invoke(start_function(), firehose_event([ctr]))
     (document,) = decoded_documents(response)
     assert document == {**ctr, "EnrichmentStatus": {"customer": "skipped"}}
     metrics = emf_line(capsys.readouterr().out)
@@ -99,12 +84,12 @@ def test_records_with_nothing_to_look_up_are_skipped_and_cost_no_call(
 
 
 def test_malformed_records_fail_alone_with_their_original_data_and_a_log_line(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
     payloads: list[Any] = [caller(SAMPLE), b"not json", b"[1, 2]", b"", b'{"a": "\xff"}', caller(ACME)]
     event = firehose_event(payloads)
     event["records"][1]["data"] = "%%% not base64 %%%"
-    response = invoke(load_handler(), event)
+    response = invoke(start_function(), event)
     assert [r["result"] for r in response["records"]] == ["Ok"] + ["ProcessingFailed"] * 4 + ["Ok"]
     for original, answered in zip(event["records"][1:5], response["records"][1:5], strict=True):
         assert answered["data"] == original["data"]
@@ -121,12 +106,12 @@ def test_malformed_records_fail_alone_with_their_original_data_and_a_log_line(
 
 
 def test_documents_nested_right_at_the_interpreters_limit_never_crash_the_batch(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
     # Multi-line, so they must be re-serialised, at depths where parsing still works but writing may not.
     payloads = [('{"a":\n' * depth + "1" + "}" * depth).encode() for depth in range(900, 1000, 4)]
     event = firehose_event([*payloads, caller(SAMPLE)])
-    response = invoke(load_handler(), event)
+    response = invoke(start_function(), event)
     results = [r["result"] for r in response["records"]]
     assert results[-1] == "Ok" and "ProcessingFailed" in results
     for original, answered in zip(event["records"], response["records"], strict=True):
@@ -136,25 +121,25 @@ def test_documents_nested_right_at_the_interpreters_limit_never_crash_the_batch(
     assert "data is JSON nested too deeply to re-serialise" in reasons
 
 
-def test_duplicate_callers_are_looked_up_once(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+def test_duplicate_callers_are_looked_up_once(moto_table: Any, start_function: Any, capsys: Any) -> None:
     numbers = [SAMPLE, "+81 3-1234-5678", ACME, UNKNOWN] * 75
-    response = invoke(load_handler(), firehose_event([caller(n) for n in numbers]))
+    response = invoke(start_function(), firehose_event([caller(n) for n in numbers]))
     documents = decoded_documents(response)
     assert [d["EnrichmentStatus"]["customer"] for d in documents[:4]] == ["found", "found", "found", "not_found"]
     assert documents[1]["Customer"]["CompanyName"] == "株式会社サンプル商事"
     assert emf_line(capsys.readouterr().out)["DynamoDBCalls"] == 1
 
 
-def test_unicode_survives_as_utf8_not_escapes(moto_table: Any, load_handler: Any) -> None:
+def test_unicode_survives_as_utf8_not_escapes(moto_table: Any, start_function: Any) -> None:
     ctr = caller(SAMPLE, Attributes={"お客様名": "山田 太郎", "emoji": "📞"})
-    response = invoke(load_handler(), firehose_event([ctr]))
+    response = invoke(start_function(), firehose_event([ctr]))
     raw = base64.b64decode(response["records"][0]["data"])
     assert "株式会社サンプル商事".encode() in raw
     assert "山田 太郎".encode() in raw and "📞".encode() in raw
     assert b"\\u" not in raw
 
 
-def test_several_rules_on_several_tables_each_report_a_status(moto_table: Any, load_handler: Any) -> None:
+def test_several_rules_on_several_tables_each_report_a_status(moto_table: Any, start_function: Any) -> None:
     create_table(moto_table, "ctr-agents", key="username")
     put_items(moto_table, "ctr-agents", [{"username": "suzuki.hanako", "Team": "請求", "Site": "Osaka"}])
     agent_rule = {
@@ -165,7 +150,7 @@ def test_several_rules_on_several_tables_each_report_a_status(moto_table: Any, l
         "target": "AgentProfile",
         "normalize": "none",
     }
-    handler = load_handler([CUSTOMER_RULE, agent_rule])
+    handler = start_function([CUSTOMER_RULE, agent_rule])
     inbound, chat = load_json("ctr_inbound_voice"), load_json("ctr_chat")
     chat["Agent"]["Username"] = "unknown.agent"
     documents = decoded_documents(invoke(handler, firehose_event([inbound, chat])))
@@ -175,9 +160,9 @@ def test_several_rules_on_several_tables_each_report_a_status(moto_table: Any, l
     assert documents[1]["AgentProfile"] is None
 
 
-def test_rules_sharing_a_table_share_one_request(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+def test_rules_sharing_a_table_share_one_request(moto_table: Any, start_function: Any, capsys: Any) -> None:
     tier_rule = {**CUSTOMER_RULE, "name": "tier", "target": "Segment", "attributes": {"Level": "Tier"}}
-    handler = load_handler([{**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名"}}, tier_rule])
+    handler = start_function([{**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名"}}, tier_rule])
     (document,) = decoded_documents(invoke(handler, firehose_event([caller(SAMPLE)])))
     assert document["Customer"] == {"CompanyName": "株式会社サンプル商事"}
     assert document["Segment"] == {"Level": "gold"}
@@ -186,9 +171,9 @@ def test_rules_sharing_a_table_share_one_request(moto_table: Any, load_handler: 
 
 
 def test_a_target_blocked_by_a_non_object_value_is_skipped_not_overwritten(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
-    handler = load_handler([{**CUSTOMER_RULE, "target": "Enrichment.Customer"}])
+    handler = start_function([{**CUSTOMER_RULE, "target": "Enrichment.Customer"}])
     ctrs = [caller(SAMPLE, Enrichment="legacy text"), caller(SAMPLE, Enrichment={"Other": 1})]
     blocked, open_object = decoded_documents(invoke(handler, firehose_event(ctrs)))
     assert blocked["Enrichment"] == "legacy text"
@@ -201,8 +186,8 @@ def test_a_target_blocked_by_a_non_object_value_is_skipped_not_overwritten(
     assert any(line.get("message", "").startswith("target path is blocked") for line in lines)
 
 
-def test_a_warm_invocation_answers_from_the_cache(moto_table: Any, load_handler: Any, capsys: Any) -> None:
-    handler = load_handler()
+def test_a_warm_invocation_answers_from_the_cache(moto_table: Any, start_function: Any, capsys: Any) -> None:
+    handler = start_function()
     event = firehose_event([caller(SAMPLE), caller(ACME), caller(UNKNOWN), caller(SAMPLE)])
     first = invoke(handler, event)
     cold = emf_line(capsys.readouterr().out)
@@ -218,12 +203,12 @@ def test_cache_entries_expire_after_the_ttl(moto_table: Any) -> None:
     settings = load_settings({"ENRICHMENT_RULES": json.dumps([CUSTOMER_RULE]), "CACHE_TTL_SECONDS": "60"})
     enricher = Enricher(settings, clock=lambda: now[0])
     event = firehose_event([caller(UNKNOWN)])
-    enricher.handle(event, None)
+    enricher.handle(event, LambdaContext())
     put_items(moto_table, CUSTOMER_TABLE, [{"number": UNKNOWN, "契約者会社名": "新規顧客株式会社"}])
     now[0] = 59.0
-    (cached,) = decoded_documents(enricher.handle(event, None))
+    (cached,) = decoded_documents(enricher.handle(event, LambdaContext()))
     now[0] = 60.0
-    (fresh,) = decoded_documents(enricher.handle(event, None))
+    (fresh,) = decoded_documents(enricher.handle(event, LambdaContext()))
     assert cached["EnrichmentStatus"] == {"customer": "not_found"}
     assert fresh["Customer"] == {"CompanyName": "新規顧客株式会社"}
 
@@ -232,9 +217,9 @@ def throttle_always(request: Any, **_: Any) -> Any:
     return dynamodb_error_response(request, "ProvisionedThroughputExceededException")
 
 
-def test_lookup_errors_deliver_unenriched_records_by_default(moto_table: Any, load_handler: Any, capsys: Any) -> None:
-    handler = load_handler()
-    inject_fault(handler.ENRICHER.client, throttle_always)
+def test_lookup_errors_deliver_unenriched_records_by_default(moto_table: Any, start_function: Any, capsys: Any) -> None:
+    handler = start_function()
+    inject_fault(handler.module.ENRICHER.client, throttle_always)
     response = invoke(handler, firehose_event([caller(SAMPLE), {"CustomerEndpoint": None}]), remaining_ms=1500)
     documents = decoded_documents(response)
     assert [r["result"] for r in response["records"]] == ["Ok", "Ok"]
@@ -248,10 +233,11 @@ def test_lookup_errors_deliver_unenriched_records_by_default(moto_table: Any, lo
     assert metrics["LookupErrors"] == 1 and metrics["DynamoDBCalls"] >= 2  # retried before giving up
 
 
-def test_lookup_errors_can_fail_the_affected_records(moto_table: Any, load_handler: Any, capsys: Any) -> None:
-    handler = load_handler(ON_LOOKUP_ERROR="processing_failed")
+def test_lookup_errors_can_fail_the_affected_records(moto_table: Any, start_function: Any, capsys: Any) -> None:
+    handler = start_function(ON_LOOKUP_ERROR="processing_failed")
     inject_fault(
-        handler.ENRICHER.client, lambda request, **_: dynamodb_error_response(request, "InternalServerError", 500)
+        handler.module.ENRICHER.client,
+        lambda request, **_: dynamodb_error_response(request, "InternalServerError", 500),
     )
     event = firehose_event([caller(SAMPLE), {"CustomerEndpoint": None}])
     response = invoke(handler, event, remaining_ms=1500)
@@ -260,20 +246,20 @@ def test_lookup_errors_can_fail_the_affected_records(moto_table: Any, load_handl
     assert emf_line(capsys.readouterr().out)["ProcessingFailed"] == 1
 
 
-def test_lookup_errors_can_make_firehose_retry_the_batch(moto_table: Any, load_handler: Any, capsys: Any) -> None:
-    handler = load_handler(ON_LOOKUP_ERROR="retry_batch")
+def test_lookup_errors_can_make_firehose_retry_the_batch(moto_table: Any, start_function: Any, capsys: Any) -> None:
+    handler = start_function(ON_LOOKUP_ERROR="retry_batch")
 
     def reset(request: Any, **_: Any) -> None:
         raise ConnectionClosedError(endpoint_url=request.url)
 
-    inject_fault(handler.ENRICHER.client, reset)
+    inject_fault(handler.module.ENRICHER.client, reset)
     with pytest.raises(LookupUnavailableError, match="ON_LOOKUP_ERROR=retry_batch"):
-        handler.lambda_handler(firehose_event([caller(SAMPLE)]), LambdaContext(remaining_ms=1500))
+        handler(firehose_event([caller(SAMPLE)]), LambdaContext(remaining_ms=1500))
     assert emf_line(capsys.readouterr().out)["LookupErrors"] == 1  # metrics are written before raising
 
 
-def test_unprocessed_keys_are_retried_until_resolved(moto_table: Any, load_handler: Any, capsys: Any) -> None:
-    handler = load_handler()
+def test_unprocessed_keys_are_retried_until_resolved(moto_table: Any, start_function: Any, capsys: Any) -> None:
+    handler = start_function()
     attempts: list[int] = []
 
     def unprocessed_first(request: Any, **_: Any) -> Any:
@@ -282,21 +268,21 @@ def test_unprocessed_keys_are_retried_until_resolved(moto_table: Any, load_handl
             return None  # let moto answer
         from botocore.awsrequest import AWSResponse
 
-        from tests.conftest import _Body
+        from tests.support.faults import Body
 
         body = json.dumps({"Responses": {}, "UnprocessedKeys": json.loads(request.body)["RequestItems"]})
-        return AWSResponse(request.url, 200, {"Content-Type": "application/x-amz-json-1.0"}, _Body(body.encode()))
+        return AWSResponse(request.url, 200, {"Content-Type": "application/x-amz-json-1.0"}, Body(body.encode()))
 
-    inject_fault(handler.ENRICHER.client, unprocessed_first)
+    inject_fault(handler.module.ENRICHER.client, unprocessed_first)
     documents = decoded_documents(invoke(handler, firehose_event([caller(SAMPLE), caller(UNKNOWN)])))
     assert [d["EnrichmentStatus"]["customer"] for d in documents] == ["found", "not_found"]
     assert emf_line(capsys.readouterr().out)["DynamoDBCalls"] == 2
 
 
-def test_the_answer_comes_before_the_deadline_when_dynamodb_hangs(moto_table: Any, load_handler: Any) -> None:
-    handler = load_handler()
+def test_the_answer_comes_before_the_deadline_when_dynamodb_hangs(moto_table: Any, start_function: Any) -> None:
+    handler = start_function()
     hang = Hang()
-    hang.install(handler.ENRICHER.client)
+    hang.install(handler.module.ENRICHER.client)
     started = time.monotonic()
     response = invoke(handler, firehose_event([caller(SAMPLE)] * 3), remaining_ms=1000)
     assert time.monotonic() - started < 1.0
@@ -304,10 +290,10 @@ def test_the_answer_comes_before_the_deadline_when_dynamodb_hangs(moto_table: An
     hang.release()
 
 
-def test_the_response_never_exceeds_six_million_bytes(moto_table: Any, load_handler: Any, capsys: Any) -> None:
+def test_the_response_never_exceeds_six_million_bytes(moto_table: Any, start_function: Any, capsys: Any) -> None:
     notes = "備考" * 50_000  # 300 KB of UTF-8 per customer
     put_items(moto_table, CUSTOMER_TABLE, [{"number": SAMPLE, "契約者会社名": "株式会社サンプル商事", "Notes": notes}])
-    handler = load_handler([{**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名", "Notes": "Notes"}}])
+    handler = start_function([{**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名", "Notes": "Notes"}}])
     padding = "x" * 260_000
     event = firehose_event([caller(SAMPLE, Padding=padding) for _ in range(16)])  # ~5.6 MB of input
     response = invoke(handler, event)
@@ -337,36 +323,32 @@ def test_the_response_never_exceeds_six_million_bytes(moto_table: Any, load_hand
     ],
 )
 def test_a_bad_configuration_stops_the_cold_start_with_a_clear_message(
-    rules_text: str, message: str, monkeypatch: pytest.MonkeyPatch, capsys: Any
+    rules_text: str, message: str, capsys: Any
 ) -> None:
-    monkeypatch.setenv("ENRICHMENT_RULES", rules_text)
-    sys.modules.pop("ctr_enrichment.handler", None)
     with pytest.raises(ConfigError) as raised:
-        importlib.import_module("ctr_enrichment.handler")
+        cold_start({"ENRICHMENT_RULES": rules_text})
     assert message in str(raised.value)
     (line,) = emitted_lines(capsys.readouterr().out)
     assert line["level"] == "ERROR" and line["message"] == "invalid configuration" and message in line["error"]
 
 
-def test_a_missing_rules_variable_stops_the_cold_start(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("ENRICHMENT_RULES", raising=False)
-    sys.modules.pop("ctr_enrichment.handler", None)
+def test_a_missing_rules_variable_stops_the_cold_start() -> None:
     with pytest.raises(ConfigError, match="ENRICHMENT_RULES is not set"):
-        importlib.import_module("ctr_enrichment.handler")
+        cold_start({"ENRICHMENT_RULES": None})
 
 
-def test_an_event_without_records_is_refused(moto_table: Any, load_handler: Any) -> None:
+def test_an_event_without_records_is_refused(moto_table: Any, start_function: Any) -> None:
     with pytest.raises(ValueError, match="no 'records' list"):
-        load_handler().lambda_handler({"invocationId": "x"}, LambdaContext())
+        start_function()({"invocationId": "x"}, LambdaContext())
 
 
-def test_an_empty_batch_gets_an_empty_answer(moto_table: Any, load_handler: Any, capsys: Any) -> None:
-    assert invoke(load_handler(), firehose_event([])) == {"records": []}
+def test_an_empty_batch_gets_an_empty_answer(moto_table: Any, start_function: Any, capsys: Any) -> None:
+    assert invoke(start_function(), firehose_event([])) == {"records": []}
     assert emf_line(capsys.readouterr().out)["Records"] == 0
 
 
-def test_emf_metrics_name_the_namespace_and_function(moto_table: Any, load_handler: Any, capsys: Any) -> None:
-    invoke(load_handler(METRICS_NAMESPACE="Contact/Center"), firehose_event([caller(SAMPLE)]), function_name="fn")
+def test_emf_metrics_name_the_namespace_and_function(moto_table: Any, start_function: Any, capsys: Any) -> None:
+    invoke(start_function(METRICS_NAMESPACE="Contact/Center"), firehose_event([caller(SAMPLE)]), function_name="fn")
     metrics = emf_line(capsys.readouterr().out)
     (directive,) = metrics["_aws"]["CloudWatchMetrics"]
     assert directive["Namespace"] == "Contact/Center"
@@ -390,11 +372,11 @@ def test_emf_metrics_name_the_namespace_and_function(moto_table: Any, load_handl
 
 
 def test_a_record_id_holding_a_lone_surrogate_cannot_crash_the_batch(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
     # capsys's stdout is strict UTF-8, like the runtime's: a lone surrogate cannot be written to it as is.
     event = firehose_event([b"not json", caller(SAMPLE)], ids=["\ud800", "\udfff-2"])
-    response = invoke(load_handler(), event)
+    response = invoke(start_function(), event)
     assert [r["result"] for r in response["records"]] == ["ProcessingFailed", "Ok"]
     lines = emitted_lines(capsys.readouterr().out)
     (failure,) = [line for line in lines if line.get("message") == "record failed processing"]
@@ -402,11 +384,11 @@ def test_a_record_id_holding_a_lone_surrogate_cannot_crash_the_batch(
 
 
 def test_undecodable_data_that_json_escapes_cannot_push_the_response_over_the_limit(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
     notes = "備考" * 50_000  # 300 KB of UTF-8: each enriched record grows by 400 KB of base64
     put_items(moto_table, CUSTOMER_TABLE, [{"number": SAMPLE, "契約者会社名": "株式会社サンプル商事", "Notes": notes}])
-    handler = load_handler([{**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名", "Notes": "Notes"}}])
+    handler = start_function([{**CUSTOMER_RULE, "attributes": {"CompanyName": "契約者会社名", "Notes": "Notes"}}])
     event = firehose_event([caller(SAMPLE, Padding="x" * 250_000) for _ in range(8)] + [b"placeholder"])
     event["records"][-1]["data"] = "\x01" * 400_000  # not base64: echoed as is, 2.4 MB once JSON-escaped
     assert len(json.dumps(event).encode()) < 5_200_000  # a request Lambda accepts
@@ -435,10 +417,10 @@ AGENT_RULE = {
 
 @pytest.mark.parametrize("policy", ["deliver_unenriched", "processing_failed"])
 def test_a_table_dynamodb_refuses_does_not_fail_the_keys_of_another_table(
-    moto_table: Any, load_handler: Any, capsys: Any, policy: str
+    moto_table: Any, start_function: Any, capsys: Any, policy: str
 ) -> None:
     # The agent table does not exist (a typo, another Region, no permission: DynamoDB refuses the request).
-    handler = load_handler([CUSTOMER_RULE, AGENT_RULE], ON_LOOKUP_ERROR=policy)
+    handler = start_function([CUSTOMER_RULE, AGENT_RULE], ON_LOOKUP_ERROR=policy)
     voice = caller(SAMPLE)  # no agent: only the customer table is needed
     inbound = load_json("ctr_inbound_voice")  # a customer and an agent
     response = invoke(handler, firehose_event([voice, inbound]))
@@ -471,7 +453,7 @@ def strictly_decoded(response: dict[str, Any]) -> list[Any]:
 
 
 def test_found_data_merges_into_an_object_already_at_the_target_keeping_the_ctrs_keys(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
     capabilities = {"Video": "SEND", "ScreenShare": "SEND"}
     ctrs = [
@@ -480,7 +462,7 @@ def test_found_data_merges_into_an_object_already_at_the_target_keeping_the_ctrs
         caller(SAMPLE, Customer=None),  # null: nothing there yet
     ]
     event = firehose_event(ctrs, ids=["video-1", "empty-1", "null-1"])
-    collided, empty, null = strictly_decoded(invoke(load_handler(), event))  # single-line input: no repeated key
+    collided, empty, null = strictly_decoded(invoke(start_function(), event))  # single-line input: no repeated key
     assert collided["Customer"] == {"Capabilities": capabilities, "CompanyName": "From the contact", "Tier": "gold"}
     assert empty["Customer"] == null["Customer"] == {"CompanyName": "株式会社サンプル商事", "Tier": "gold"}
     assert [d["EnrichmentStatus"] for d in (collided, empty, null)] == [{"customer": "found"}] * 3
@@ -491,11 +473,11 @@ def test_found_data_merges_into_an_object_already_at_the_target_keeping_the_ctrs
 
 
 def test_a_target_holding_something_other_than_an_object_is_skipped_with_a_warning(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
     values: list[Any] = ["legacy text", ["a"], 7, False]
     event = firehose_event([caller(SAMPLE, Customer=value) for value in values])
-    documents = strictly_decoded(invoke(load_handler(), event))
+    documents = strictly_decoded(invoke(start_function(), event))
     assert [d["Customer"] for d in documents] == values
     assert [d["EnrichmentStatus"] for d in documents] == [{"customer": "skipped"}] * 4
     warnings = [line for line in emitted_lines(capsys.readouterr().out) if line.get("level") == "WARNING"]
@@ -504,16 +486,18 @@ def test_a_target_holding_something_other_than_an_object_is_skipped_with_a_warni
     ]
 
 
-def test_an_unknown_caller_leaves_a_value_already_at_the_target_untouched(moto_table: Any, load_handler: Any) -> None:
+def test_an_unknown_caller_leaves_a_value_already_at_the_target_untouched(moto_table: Any, start_function: Any) -> None:
     values: list[Any] = [{"Capabilities": {"Video": "SEND"}}, "legacy text", None]
     event = firehose_event([caller(UNKNOWN, Customer=value) for value in values])
-    documents = strictly_decoded(invoke(load_handler(), event))
+    documents = strictly_decoded(invoke(start_function(), event))
     assert [d["Customer"] for d in documents] == values
     assert [d["EnrichmentStatus"] for d in documents] == [{"customer": "not_found"}] * 3
 
 
-def test_a_nested_target_merges_and_never_nulls_what_is_there(moto_table: Any, load_handler: Any, capsys: Any) -> None:
-    handler = load_handler([{**CUSTOMER_RULE, "target": "Enrichment.Customer"}])
+def test_a_nested_target_merges_and_never_nulls_what_is_there(
+    moto_table: Any, start_function: Any, capsys: Any
+) -> None:
+    handler = start_function([{**CUSTOMER_RULE, "target": "Enrichment.Customer"}])
     ctrs = [
         caller(SAMPLE, Enrichment={"Customer": {"Tier": "platinum", "Since": 2019}}),
         caller(UNKNOWN, Enrichment={"Customer": {"Since": 2020}}),
@@ -538,13 +522,13 @@ EXACT_NUMBERS = {
 }
 
 
-def test_dynamodb_numbers_are_written_with_every_digit(moto_table: Any, load_handler: Any) -> None:
+def test_dynamodb_numbers_are_written_with_every_digit(moto_table: Any, start_function: Any) -> None:
     from decimal import Decimal
 
     item = {"number": SAMPLE, **{name: Decimal(text) for name, text in EXACT_NUMBERS.items()}}
     item["Set"] = {Decimal("0.12345678901234567"), Decimal("2")}
     put_items(moto_table, CUSTOMER_TABLE, [item])
-    handler = load_handler([{**CUSTOMER_RULE, "attributes": None}])
+    handler = start_function([{**CUSTOMER_RULE, "attributes": None}])
     multi_line = json.dumps(caller(SAMPLE), indent=1).encode()  # re-serialised, not extended in place
     response = invoke(handler, firehose_event([caller(SAMPLE), multi_line]))
     for record in response["records"]:
@@ -555,30 +539,27 @@ def test_dynamodb_numbers_are_written_with_every_digit(moto_table: Any, load_han
         assert sorted(customer["Set"]) == [Decimal("0.12345678901234567"), 2]
 
 
-def test_numbers_in_a_reserialised_ctr_keep_every_digit(moto_table: Any, load_handler: Any) -> None:
+def test_numbers_in_a_reserialised_ctr_keep_every_digit(moto_table: Any, start_function: Any) -> None:
     ctr = b'{\n "ContactId": "c1",\n "Cost": 1234567890123456.78,\n "Small": 0.1,\n "Big": 12345678901234567890,\n' + (
         b' "CustomerEndpoint": {"Address": "+81312345678"}\n}'
     )
-    (document,) = [base64.b64decode(r["data"]) for r in invoke(load_handler(), firehose_event([ctr]))["records"]]
+    (document,) = [base64.b64decode(r["data"]) for r in invoke(start_function(), firehose_event([ctr]))["records"]]
     assert b'"Cost":1234567890123456.78,"Small":0.1,"Big":12345678901234567890,' in document
 
 
-def test_an_escaped_lone_surrogate_in_a_target_stops_the_cold_start_with_a_config_error(
-    monkeypatch: pytest.MonkeyPatch, capsys: Any
-) -> None:
-    monkeypatch.setenv("ENRICHMENT_RULES", json.dumps([{**CUSTOMER_RULE, "target": "\ud800"}]))  # "\\ud800" in JSON
-    sys.modules.pop("ctr_enrichment.handler", None)
+def test_an_escaped_lone_surrogate_in_a_target_stops_the_cold_start_with_a_config_error(capsys: Any) -> None:
+    rules = json.dumps([{**CUSTOMER_RULE, "target": "\ud800"}])  # "\\ud800" in JSON
     with pytest.raises(ConfigError, match=re.escape("(rule 'customer'): field 'target'")):
-        importlib.import_module("ctr_enrichment.handler")
+        cold_start({"ENRICHMENT_RULES": rules})
     (line,) = emitted_lines(capsys.readouterr().out)
     assert line["message"] == "invalid configuration" and "field 'target'" in line["error"]
 
 
 def test_each_record_gets_a_debug_line_and_each_invocation_one_info_summary(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
     event = firehose_event([caller(SAMPLE), caller(UNKNOWN), b"oops"])
-    invoke(load_handler(LOG_LEVEL="DEBUG"), event)
+    invoke(start_function(LOG_LEVEL="DEBUG"), event)
     lines = emitted_lines(capsys.readouterr().out)
     debug = [line for line in lines if line.get("level") == "DEBUG"]
     # One line per record, as each is finished: a record that waits for DynamoDB comes after one that did not.
@@ -596,19 +577,19 @@ def test_each_record_gets_a_debug_line_and_each_invocation_one_info_summary(
 
 
 def test_the_default_level_writes_the_summary_but_no_per_record_line(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
-    invoke(load_handler(), firehose_event([caller(SAMPLE)] * 5))
+    invoke(start_function(), firehose_event([caller(SAMPLE)] * 5))
     levels = [line.get("level") for line in emitted_lines(capsys.readouterr().out) if "_aws" not in line]
     assert levels == ["INFO"]
 
 
 def test_data_no_runtime_could_send_back_is_answered_empty_with_a_log_line(
-    moto_table: Any, load_handler: Any, capsys: Any
+    moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
     event = firehose_event([caller(SAMPLE), b"placeholder"])
     event["records"][1]["data"] = "\ud800 is not base64"  # a hand-made event: Firehose always sends base64
-    response = invoke(load_handler(), event)
+    response = invoke(start_function(), event)
     assert [(r["result"], r["data"]) for r in response["records"][1:]] == [("ProcessingFailed", "")]
     json.dumps(response, ensure_ascii=False).encode("utf-8")  # what python3.12's runtime does with it
     lines = emitted_lines(capsys.readouterr().out)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import random
 import time
 from collections.abc import Iterable, Mapping
@@ -26,11 +25,12 @@ from ctr_enrichment.lookup import (
     fetch_request,
     get_executor,
 )
-from tests.conftest import CUSTOMER_TABLE, Hang
+from tests.support.ctrs import CUSTOMER_TABLE
+from tests.support.faults import Hang
 
 CUSTOMERS = TableQuery(CUSTOMER_TABLE, "number", ("契約者会社名", "Tier"))
 ACCOUNTS = TableQuery("ctr-accounts", "account_id", None)
-NO_DEADLINE = Deadline(math.inf)
+NO_DEADLINE = Deadline(time.monotonic() + 3600)  # no test runs for an hour
 
 
 def build_requests(wanted: Mapping[TableQuery, Iterable[str]]) -> list[RequestItems]:
@@ -220,11 +220,11 @@ def test_a_defect_in_a_worker_fails_its_keys_instead_of_the_batch(moto_table: An
 def test_an_item_that_cannot_be_decoded_fails_its_request_instead_of_the_batch(moto_table: Any) -> None:
     from botocore.awsrequest import AWSResponse
 
-    from tests.conftest import _Body
+    from tests.support.faults import Body
 
     def unknown_type(request: Any, **_: Any) -> Any:  # an attribute type this botocore does not model
         body = {"Responses": {CUSTOMER_TABLE: [{"number": {"S": "+1"}, "Future": {"Z": "?"}}]}}
-        return AWSResponse(request.url, 200, {}, _Body(json.dumps(body).encode()))
+        return AWSResponse(request.url, 200, {}, Body(json.dumps(body).encode()))
 
     moto_table.meta.events.register_first("before-send.dynamodb.BatchGetItem", unknown_type)
     result = lookup(moto_table, {CUSTOMERS: ["+1", "+2"]}, NO_DEADLINE)

@@ -18,9 +18,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CUSTOMER_RULE, caller, firehose_event, load_json, put_items
+from ctr_enrichment_tools.harness import firehose_event
+from devtools.dynalite import put_items
+from tests.support import REPO
+from tests.support.ctrs import CUSTOMER_RULE, caller, load_json
 
-REPO = Path(__file__).resolve().parents[1]
 MIB = 1024 * 1024
 # Lambda's own runtime (awslambdaric, its HTTP client and buffers) lives in the same sandbox and is not in
 # this process: the handler must leave at least this much of the function's memory unused here.
@@ -37,8 +39,9 @@ SCRIPT = textwrap.dedent(
             if line.startswith(name + ":"):
                 return int(line.split()[1]) * 1024
 
-    from ctr_enrichment_tools.lambda_runner import ReplayContext
-    from ctr_enrichment import handler
+    from ctr_enrichment_tools.harness import LambdaContext, cold_start
+
+    function = cold_start()                                  # INIT, with this process's environment
 
     events, out = Path(sys.argv[1]), Path(sys.argv[2])
     after_init = status("VmRSS")
@@ -46,11 +49,11 @@ SCRIPT = textwrap.dedent(
     for path in sorted(events.glob("*.json")):
         body = path.read_bytes()                             # what the runtime receives
         event = json.loads(body)                             # ... and parses
-        response = handler.lambda_handler(event, ReplayContext("memory-test", "ap-northeast-1", 60))
+        response = function(event, LambdaContext(function_name="memory-test"))
         payload = json.dumps(response).encode()              # ... and sends back
         results.append([r["result"] for r in response["records"]])
         del body, event, response, payload
-    cache = handler.ENRICHER.cache
+    cache = function.module.ENRICHER.cache
     out.write_text(json.dumps({
         "after_init": after_init,
         "peak": status("VmHWM"),

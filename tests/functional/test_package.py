@@ -12,9 +12,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import CUSTOMER_RULE, caller, firehose_event
+from ctr_enrichment_tools.harness import firehose_event
+from tests.support import REPO
+from tests.support.ctrs import CUSTOMER_RULE, caller
 
-LAMBDA_SRC = Path(__file__).resolve().parents[1] / "lambda_src"
+LAMBDA_SRC = REPO / "lambda_src"
 # What the Lambda runtime provides besides the standard library.
 RUNTIME_PACKAGES = ("boto3", "botocore", "jmespath", "s3transfer", "dateutil", "urllib3", "six")
 
@@ -55,23 +57,20 @@ def test_the_unzipped_handler_runs_in_a_clean_interpreter(tmp_path: Path, dynali
     zipfile.ZipFile(build_zip(tmp_path)).extractall(unpacked)
     site = runtime_site(tmp_path)
     event = firehose_event([caller("+81312345678"), b"oops"])
+    # The harness (standard library only) comes from the checkout; the function from the zip.
     script = f"""
 import json, sys
-sys.path[:0] = [{str(unpacked)!r}, {str(site)!r}]
+sys.path[:0] = [{str(unpacked)!r}, {str(site)!r}, {str(REPO / "tools")!r}]
 try:
     import moto
 except ImportError:
     pass
 else:
     raise SystemExit("moto is importable: the interpreter is not clean")
-import ctr_enrichment.handler as handler
-assert handler.__file__.startswith({str(unpacked)!r}), handler.__file__
-class Context:
-    function_name = "ctr-enrichment"
-    aws_request_id = "zip-test"
-    def get_remaining_time_in_millis(self):
-        return 30000
-response = handler.lambda_handler(json.loads(sys.stdin.read()), Context())
+from ctr_enrichment_tools.harness import LambdaContext, cold_start
+function = cold_start()
+assert function.module.__file__.startswith({str(unpacked)!r}), function.module.__file__
+response = function(json.loads(sys.stdin.read()), LambdaContext(remaining_ms=30000))
 print("RESPONSE " + json.dumps(response))
 """
     environment = {

@@ -17,8 +17,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ctr_enrichment.config import ConfigError, parse_rules
-from ctr_enrichment.enrichment import Renderer
-from tests.conftest import CTR_FIXTURES, CUSTOMER_RULE, LambdaContext, invoke, load_json, put_items
+from ctr_enrichment.enrichment import Renderer, compile_rules
+from ctr_enrichment_tools.harness import EXAMPLE_ARRIVAL_MS, FirehoseEvents, LambdaContext, firehose_event
+from devtools.dynalite import put_items
+from tests.support.ctrs import CTR_FIXTURES, CUSTOMER_RULE, load_json
+from tests.support.function import invoke
 
 KNOWN = {"+81312345678": "株式会社サンプル商事", "+14155550123": "Acme Corporation", "+442079460958": "Globex Ltd"}
 BIG_NOTES_CALLER = "+81300000000"
@@ -229,13 +232,9 @@ def check_record(case: Case, out: dict[str, Any]) -> None:
 
 
 def run_batch(handler: Any, cases: list[Case]) -> dict[str, Any]:
-    event = {
-        "invocationId": "property",
-        "deliveryStreamArn": "arn:aws:firehose:ap-northeast-1:123456789012:deliverystream/ctr",
-        "region": "ap-northeast-1",
-        "records": [{"recordId": c.record_id, "approximateArrivalTimestamp": 1, "data": c.data} for c in cases],
-    }
-    return invoke(handler, event)
+    events = FirehoseEvents()
+    records = [events.encoded_record(c.data, record_id=c.record_id, arrival_ms=EXAMPLE_ARRIVAL_MS) for c in cases]
+    return invoke(handler, events.event(records))
 
 
 def seed(client: Any, table: str) -> None:
@@ -244,10 +243,10 @@ def seed(client: Any, table: str) -> None:
 
 
 def test_every_record_is_answered_once_in_order_with_the_right_outcome(
-    dynalite: Any, dynalite_table: str, load_handler: Any, capsys: Any
+    dynalite: Any, dynalite_table: str, start_function: Any, capsys: Any
 ) -> None:
     seed(dynalite, dynalite_table)
-    handler = load_handler([{**RULE, "table": dynalite_table}])
+    handler = start_function([{**RULE, "table": dynalite_table}])
 
     @given(batches())
     @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
@@ -277,18 +276,17 @@ def large_batches(draw: st.DrawFn) -> list[Case]:
 
 
 def test_the_response_never_exceeds_6_000_000_bytes(
-    dynalite: Any, dynalite_table: str, load_handler: Any, capsys: Any
+    dynalite: Any, dynalite_table: str, start_function: Any, capsys: Any
 ) -> None:
     seed(dynalite, dynalite_table)
     rule = {**RULE, "table": dynalite_table, "attributes": {"CompanyName": "契約者会社名", "Notes": "Notes"}}
-    handler = load_handler([rule])
+    handler = start_function([rule])
 
     @given(large_batches())
     @settings(max_examples=8, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     def check(cases: list[Case]) -> None:
-        response = handler.lambda_handler(
-            {"records": [{"recordId": c.record_id, "data": c.data} for c in cases]}, LambdaContext()
-        )
+        event = firehose_event([c.payload or b"" for c in cases], ids=[c.record_id for c in cases])
+        response = handler(event, LambdaContext())
         assert len(json.dumps(response).encode()) <= 6_000_000
         results = [r["result"] for r in response["records"]]
         for case, out in zip(cases, response["records"], strict=True):
@@ -372,4 +370,4 @@ def test_any_rules_document_is_either_valid_or_refused_with_a_config_error(docum
         assert TERRAFORM_RULE_NAME.fullmatch(rule.name) and TERRAFORM_TABLE.fullmatch(rule.table)
         # Whatever the function accepts it can send to DynamoDB and write into a document: valid UTF-8.
         json.dumps(rule.source + rule.target + (rule.key,) + (rule.attributes or ()), ensure_ascii=False).encode()
-    Renderer(rules)  # what the cold start builds from the rules
+    Renderer(compile_rules(rules))  # what the cold start builds from the rules

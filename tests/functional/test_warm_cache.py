@@ -10,17 +10,10 @@ from typing import Any
 import botocore.session
 import pytest
 
-from tests.conftest import (
-    CUSTOMER_RULE,
-    caller,
-    decoded_documents,
-    emf_line,
-    emitted_lines,
-    firehose_event,
-    invoke,
-    load_json,
-    put_items,
-)
+from ctr_enrichment_tools.harness import firehose_event
+from devtools.dynalite import put_items
+from tests.support.ctrs import CUSTOMER_RULE, caller, load_json
+from tests.support.function import decoded_documents, emf_line, emitted_lines, invoke
 
 SAMPLE = "+81312345678"
 UNKNOWN = "+819000000000"
@@ -41,9 +34,9 @@ def clients_built(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def test_the_client_is_built_during_init_and_reused_by_every_invocation(
-    dynalite_table: str, load_handler: Any, clients_built: list[str], capsys: Any
+    dynalite_table: str, start_function: Any, clients_built: list[str], capsys: Any
 ) -> None:
-    handler = load_handler([{**CUSTOMER_RULE, "table": dynalite_table}])
+    handler = start_function([{**CUSTOMER_RULE, "table": dynalite_table}])
     assert clients_built == ["dynamodb"]  # at import: the INIT phase, outside any invocation's timeout
     invoke(handler, firehose_event([caller(SAMPLE)]))
     invoke(handler, firehose_event([caller("+81312345679")]))
@@ -52,9 +45,9 @@ def test_the_client_is_built_during_init_and_reused_by_every_invocation(
 
 
 def test_no_client_is_built_and_no_call_made_once_the_deadline_has_passed(
-    dynalite_table: str, load_handler: Any, clients_built: list[str], capsys: Any
+    dynalite_table: str, start_function: Any, clients_built: list[str], capsys: Any
 ) -> None:
-    handler = load_handler([{**CUSTOMER_RULE, "table": dynalite_table}])
+    handler = start_function([{**CUSTOMER_RULE, "table": dynalite_table}])
     built_at_init = len(clients_built)
     # 50 ms left is less than the safety margin: the deadline has passed before the first record is read.
     response = invoke(handler, firehose_event([caller(SAMPLE), caller(UNKNOWN), b"oops"]), remaining_ms=50)
@@ -76,7 +69,7 @@ def test_no_client_is_built_and_no_call_made_once_the_deadline_has_passed(
 )
 def test_a_client_that_cannot_be_built_at_init_fails_lookups_per_key_not_the_function(
     moto_table: Any,
-    load_handler: Any,
+    start_function: Any,
     monkeypatch: pytest.MonkeyPatch,
     capsys: Any,
     case: tuple[dict[str, str | None], str],
@@ -87,7 +80,7 @@ def test_a_client_that_cannot_be_built_at_init_fails_lookups_per_key_not_the_fun
             monkeypatch.delenv(name, raising=False)
         else:
             monkeypatch.setenv(name, value)
-    handler = load_handler()  # the function starts
+    handler = start_function()  # the function starts
     response = invoke(handler, firehose_event([caller(SAMPLE), load_json("ctr_chat")]))
     assert [d["EnrichmentStatus"] for d in decoded_documents(response)] == [
         {"customer": "error"},
@@ -100,9 +93,9 @@ def test_a_client_that_cannot_be_built_at_init_fails_lookups_per_key_not_the_fun
 
 
 def test_memory_stays_flat_over_many_invocations_with_ever_new_callers(
-    dynalite_table: str, load_handler: Any, capsys: Any
+    dynalite_table: str, start_function: Any, capsys: Any
 ) -> None:
-    handler = load_handler([{**CUSTOMER_RULE, "table": dynalite_table}], CACHE_MAX_ENTRIES=500)
+    handler = start_function([{**CUSTOMER_RULE, "table": dynalite_table}], CACHE_MAX_ENTRIES=500)
 
     def invocation(round_number: int) -> None:
         numbers = [f"+8170{round_number:04d}{i:04d}" for i in range(200)]  # callers never seen before
@@ -123,12 +116,12 @@ def test_memory_stays_flat_over_many_invocations_with_ever_new_callers(
         late, _ = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert len(handler.ENRICHER.cache) == 500
+    assert len(handler.module.ENRICHER.cache) == 500
     assert late - early < 300_000, f"memory grew by {late - early:,} bytes over 40 invocations"
 
 
-def test_entries_expire_after_the_ttl(dynalite: Any, dynalite_table: str, load_handler: Any, capsys: Any) -> None:
-    handler = load_handler([{**CUSTOMER_RULE, "table": dynalite_table}], CACHE_TTL_SECONDS="0.5")
+def test_entries_expire_after_the_ttl(dynalite: Any, dynalite_table: str, start_function: Any, capsys: Any) -> None:
+    handler = start_function([{**CUSTOMER_RULE, "table": dynalite_table}], CACHE_TTL_SECONDS="0.5")
     event = firehose_event([caller(SAMPLE)])
     invoke(handler, event)
     invoke(handler, event)
@@ -141,9 +134,9 @@ def test_entries_expire_after_the_ttl(dynalite: Any, dynalite_table: str, load_h
 
 
 def test_an_unknown_caller_is_remembered_until_the_ttl(
-    dynalite: Any, dynalite_table: str, load_handler: Any, capsys: Any
+    dynalite: Any, dynalite_table: str, start_function: Any, capsys: Any
 ) -> None:
-    handler = load_handler([{**CUSTOMER_RULE, "table": dynalite_table}])
+    handler = start_function([{**CUSTOMER_RULE, "table": dynalite_table}])
     event = firehose_event([caller("+819012345678")])
     invoke(handler, event)
     put_items(dynalite, dynalite_table, [{"number": "+819012345678", "契約者会社名": "新規顧客株式会社"}])

@@ -25,7 +25,9 @@ from jsonschema._keywords import oneOf as _one_of
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-VENDORED = Path(__file__).resolve().parent / "vendor" / "opensearch-api-spec"
+from tests.support import REPO
+
+VENDORED = REPO / "tests" / "vendor" / "opensearch-api-spec"
 SPEC = VENDORED / "spec"
 # The namespaces whose operations the project calls; every file they reference is vendored with them.
 NAMESPACES = ("_core", "indices", "ingest", "ism", "security")

@@ -12,8 +12,11 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import caller, create_table, emf_line, firehose_event, invoke
-from tests.test_terraform_contract import checked, copy_module, plan, planned, run_terraform
+from ctr_enrichment_tools.harness import firehose_event
+from devtools.dynalite import create_table
+from tests.support.ctrs import caller
+from tests.support.function import emf_line, invoke
+from tests.support.terraform import checked, copy_module, plan, planned, run_terraform
 
 pytestmark = pytest.mark.terraform
 
@@ -43,13 +46,13 @@ def alarms(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture
-def emitted_metrics(alarm_plan: dict[str, Any], load_handler: Any, moto_table: Any, capsys: Any) -> dict[str, Any]:
+def emitted_metrics(alarm_plan: dict[str, Any], start_function: Any, moto_table: Any, capsys: Any) -> dict[str, Any]:
     """The EMF document the handler writes, run with the planned environment under the planned function name."""
     function = planned(alarm_plan, "aws_lambda_function.this")
     environment = function["environment"][0]["variables"]
     rules = json.loads(environment["ENRICHMENT_RULES"])
     create_table(moto_table, rules[0]["table"], key=rules[0]["key"])
-    handler = load_handler(rules, **{k: v for k, v in environment.items() if k != "ENRICHMENT_RULES"})
+    handler = start_function(rules, **{k: v for k, v in environment.items() if k != "ENRICHMENT_RULES"})
     capsys.readouterr()
     invoke(handler, firehose_event([caller("+81 3-1234-5678"), b"not json"]), function_name=function["function_name"])
     return emf_line(capsys.readouterr().out)

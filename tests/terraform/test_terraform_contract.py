@@ -9,14 +9,8 @@ halves cannot drift apart. Without `terraform` on PATH they fail: they are part 
 
 from __future__ import annotations
 
-import importlib
 import json
-import os
-import shutil
-import subprocess
-import sys
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +19,25 @@ import pytest
 from moto import mock_aws
 
 from ctr_enrichment.config import ConfigError, Rule, load_settings, parse_rules
+from ctr_enrichment_tools.harness import LambdaFunction, cold_start, firehose_event
+from devtools.dynalite import create_table, put_items
 from scripts import gen_tf_docs
-from tests.conftest import caller, create_table, decoded_documents, firehose_event, invoke, load_json, put_items
+from tests.support import REPO
+from tests.support.ctrs import caller, load_json
+from tests.support.function import decoded_documents, invoke
+from tests.support.terraform import checked, copy_module, plan, planned, run_terraform
 
 pytestmark = pytest.mark.terraform
 
-REPO = Path(__file__).resolve().parents[1]
+# Every variable the function reads from its environment: a cold start sees exactly the planned ones.
+FUNCTION_VARIABLES = (
+    "ENRICHMENT_RULES",
+    "ON_LOOKUP_ERROR",
+    "CACHE_TTL_SECONDS",
+    "CACHE_MAX_ENTRIES",
+    "METRICS_NAMESPACE",
+    "LOG_LEVEL",
+)
 CONTRACT_KEYS = {"name", "source", "table", "key", "attributes", "target", "normalize"}
 QUEUE_TABLE_ARN = "arn:aws:dynamodb:eu-west-1:210987654321:table/queues"
 LONG_RULE_NAME = "queue_" + "x" * 58  # 64 characters, the longest name the contract allows
@@ -64,72 +71,6 @@ CUSTOM_INPUTS: dict[str, Any] = {
     "metrics_namespace": "Contact Centre/CTR",
     "log_level": "DEBUG",
 }
-
-
-def terraform() -> str:
-    found = shutil.which("terraform")
-    if found is None:
-        pytest.fail(
-            "terraform is not on PATH. Run `make setup` (it installs the offline stand-in when "
-            "../shared/offline-terraform exists and puts it on PATH for make) or install Terraform >= 1.9, "
-            "then run these tests again.",
-            pytrace=False,
-        )
-    return found
-
-
-def run_terraform(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(
-        os.environ,
-        AWS_REGION="us-east-1",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_ACCESS_KEY_ID="offline",
-        AWS_SECRET_ACCESS_KEY="offline",
-        TF_IN_AUTOMATION="1",
-        CHECKPOINT_DISABLE="1",
-    )
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "TF_DATA_DIR", "TF_WORKSPACE"):
-        env.pop(name, None)
-    # Provider plugins leave per-start socket directories behind: keep them with the scratch copy, unless
-    # the path would get too long for a Unix socket (~100 characters).
-    scratch = workdir.parent / "t"
-    if len(str(scratch)) <= 48:
-        env["TMPDIR"] = str(scratch)
-    return subprocess.run(
-        [terraform(), *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-
-
-def checked(result: subprocess.CompletedProcess[str]) -> str:
-    assert result.returncode == 0, f"terraform {result.args[1:]} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
-def copy_module(destination: Path) -> Path:
-    """The module as a user gets it: root .tf files, lambda_src/ and the shared test mocks."""
-    destination.mkdir(parents=True)
-    (destination.parent / "t").mkdir(exist_ok=True)
-    for path in REPO.glob("*.tf"):
-        shutil.copy2(path, destination / path.name)
-    shutil.copytree(REPO / "lambda_src", destination / "lambda_src", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "tests" / "mocks", destination / "tests" / "mocks")
-    return destination
-
-
-def plan(workdir: Path, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
-    """Plan with the given inputs and return `terraform show -json` of the plan."""
-    var_file = workdir / f"{name}.tfvars.json"
-    var_file.write_text(json.dumps(inputs, ensure_ascii=False), encoding="utf-8")
-    checked(
-        run_terraform(workdir, "plan", "-input=false", "-no-color", f"-var-file={var_file.name}", f"-out={name}.tfplan")
-    )
-    return json.loads(checked(run_terraform(workdir, "show", "-json", f"{name}.tfplan")))
-
-
-def planned(document: dict[str, Any], address: str) -> dict[str, Any]:
-    matches = [r["change"]["after"] for r in document["resource_changes"] if r["address"] == address]
-    assert len(matches) == 1, f"{address} is not planned exactly once"
-    return matches[0]
 
 
 def environment(document: dict[str, Any]) -> dict[str, str]:
@@ -167,32 +108,15 @@ def custom_plan(module_copy: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
-def planned_handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Import the handler named by the planned function, with exactly the planned environment."""
-    modules: list[str] = []
+def planned_handler() -> Any:
+    """Cold-start the handler named by the planned function, with exactly the planned environment."""
 
-    def load(document: dict[str, Any]) -> Any:
+    def load(document: dict[str, Any]) -> LambdaFunction:
         function = planned(document, "aws_lambda_function.this")
-        for name in (
-            "ENRICHMENT_RULES",
-            "ON_LOOKUP_ERROR",
-            "CACHE_TTL_SECONDS",
-            "CACHE_MAX_ENTRIES",
-            "METRICS_NAMESPACE",
-            "LOG_LEVEL",
-        ):
-            monkeypatch.delenv(name, raising=False)
-        for name, value in environment(document).items():
-            monkeypatch.setenv(name, value)
-        module_name, _, attribute = function["handler"].rpartition(".")
-        sys.modules.pop(module_name, None)
-        modules.append(module_name)
-        module = importlib.import_module(module_name)
-        return getattr(module, attribute)
+        unset: dict[str, str | None] = dict.fromkeys(FUNCTION_VARIABLES)
+        return cold_start(unset | environment(document), handler=function["handler"])
 
-    yield load
-    for name in modules:
-        sys.modules.pop(name, None)
+    return load
 
 
 def test_default_rule_is_what_the_parser_expects(default_plan: dict[str, Any]) -> None:
@@ -291,10 +215,9 @@ def test_planned_function_enriches_a_record(default_plan: dict[str, Any], planne
         client = boto3.client("dynamodb")  # the Region the handler's own client uses (tests/conftest.py)
         create_table(client, rule.table, key=rule.key)
         put_items(client, rule.table, load_json("customers"))
-        handler_function = planned_handler(default_plan)
-        handler_module = sys.modules[planned(default_plan, "aws_lambda_function.this")["handler"].rpartition(".")[0]]
-        response = invoke(handler_module, firehose_event([caller("+81 3-1234-5678"), caller("+1 555 000 0000")]))
-    assert handler_function is handler_module.lambda_handler
+        function = planned_handler(default_plan)
+        response = invoke(function, firehose_event([caller("+81 3-1234-5678"), caller("+1 555 000 0000")]))
+    assert function.handler is function.module.lambda_handler
     found, unknown = decoded_documents(response)
     assert found["Customer"]["CompanyName"] == "Sample Shoji K.K."
     assert found["Customer"]["Tier"] == "gold"

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from scripts import gen_tf_docs
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.support import REPO
 
 TRICKY = """
 # A comment with a brace { and the word variable "commented" {

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from tests.test_terraform_contract import checked, run_terraform
+from tests.support import REPO
+from tests.support.terraform import checked, run_terraform
 
 pytestmark = pytest.mark.terraform
 
-REPO = Path(__file__).resolve().parents[1]
 MODULE = "module.ctr_enrichment."
 INSTANCE_ID = "5b4b2b1e-6f1c-4c8e-9d0a-2f6a7c1d3e55"
 

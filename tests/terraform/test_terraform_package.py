@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from tests.test_terraform_contract import REPO, checked, copy_module, planned, run_terraform
+from tests.support import REPO
+from tests.support.terraform import checked, copy_module, planned, run_terraform
 
 pytestmark = pytest.mark.terraform
 

@@ -1,4 +1,4 @@
-"""``make demo`` (``python -m ctr_enrichment_tools.demo``): it runs, writes its outputs, and always stops dynalite."""
+"""``make demo`` (``python -m devtools.demo``): it runs, writes its outputs, and always stops dynalite."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from ctr_enrichment_tools import demo
-from ctr_enrichment_tools.local_dynamodb import Dynalite
+from devtools import demo
+from devtools.dynalite import Dynalite
 
 DEMO_CTRS = demo.DEMO_DIR / "ctrs.ndjson"
 

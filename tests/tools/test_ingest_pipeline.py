@@ -6,8 +6,8 @@
    The date and time calls (``ZonedDateTime.parse``, ``withZoneSameInstant``, ``ZoneId.of``,
    ``DateTimeFormatter.ofPattern``, ``toInstant().toEpochMilli()``) are the JDK's own ``java.time``, which is what
    Painless calls too.
-2. **A Python model** of the same logic (``model`` below), run on the same vectors, so a change to one without the
-   other fails, and the model can stand for the script in other tests.
+2. **A Python model** of the same logic (``model`` in tests/support/ingest_pipeline.py), run on the same vectors,
+   so a change to one without the other fails, and the model can stand for the script in other tests.
 3. **The vectors' expectations are written by hand** (tests/events/ingest_pipeline_vectors.json): a time zone
    without daylight saving time (Asia/Tokyo) and one with it (America/New_York, both transitions), milliseconds,
    explicit offsets, transfer legs, agent events and malformed timestamps.
@@ -21,65 +21,19 @@ rest on OpenSearch's source and documentation, cited in the README.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from ctr_enrichment_tools import opensearch_bodies as bodies
+from tests.support import EVENTS
+from tests.support.ingest_pipeline import ScriptError, model
 
-VECTORS = json.loads((Path(__file__).parent / "events" / "ingest_pipeline_vectors.json").read_text(encoding="utf-8"))[
-    "vectors"
-]
+VECTORS = json.loads((EVENTS / "ingest_pipeline_vectors.json").read_text(encoding="utf-8"))["vectors"]
 SHOWN = ("_index", "_id", "_version", "_version_type", "ContactKey")
-
-# java.time.format.DateTimeFormatter.ISO_ZONED_DATE_TIME, which ZonedDateTime.parse(CharSequence) uses: a 'T',
-# seconds and up to nine fraction digits optional, an offset (Z or +hh:mm[:ss]) required, a [region] optional.
-_ISO_ZONED = re.compile(
-    r"^(?P<local>\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.(?P<fraction>\d{1,9}))?)?)"
-    r"(?P<offset>Z|[+-]\d{2}:\d{2}(?::\d{2})?)(?:\[[^\]]+\])?$"
-)
-
-
-class ScriptError(Exception):
-    """Where the script would throw, failing the document."""
-
-
-def parse_zoned(text: str) -> datetime:
-    match = _ISO_ZONED.match(text)
-    if match is None:
-        raise ScriptError(f"Text '{text}' could not be parsed")
-    local = match["local"]
-    fraction = match["fraction"]
-    if fraction is not None:  # Python keeps microseconds; the version needs milliseconds only
-        local = local[: -len(fraction)] + fraction[:6].ljust(6, "0")
-    offset = "+00:00" if match["offset"] == "Z" else match["offset"]
-    return datetime.fromisoformat(local + offset)
-
-
-def model(ctx: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-    """What the script does to ``ctx`` (source fields and metadata in one map, as in an ingest pipeline)."""
-    ctx = dict(ctx)
-    contact_id = ctx.get("ContactId")
-    if not isinstance(contact_id, str):
-        return ctx
-    initial = ctx.get("InitialContactId")
-    ctx["ContactKey"] = initial if isinstance(initial, str) else contact_id
-    initiation, last_update = ctx.get("InitiationTimestamp"), ctx.get("LastUpdateTimestamp")
-    if isinstance(initiation, str) and isinstance(last_update, str):
-        ctx["_id"] = contact_id
-        updated = parse_zoned(last_update)
-        ctx["_version"] = int(updated.timestamp()) * 1000 + updated.microsecond // 1000
-        ctx["_version_type"] = "external_gte"
-        if params.get("daily_index_prefix") is not None:
-            day = parse_zoned(initiation).astimezone(ZoneInfo(params["time_zone"]))
-            ctx["_index"] = params["daily_index_prefix"] + day.strftime("%Y-%m-%d")
-    return ctx
 
 
 def shown(ctx: dict[str, Any]) -> dict[str, Any]:

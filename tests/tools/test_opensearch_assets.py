@@ -11,26 +11,20 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from fnmatch import fnmatchcase
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ctr_enrichment_tools import opensearch_bodies as bodies
+from ctr_enrichment_tools.harness import firehose_event
 from ctr_enrichment_tools.opensearch import ROTATION_PERIODS, index_name
-from tests.conftest import (
-    CTR_FIXTURES,
-    CUSTOMER_RULE,
-    caller,
-    decoded_documents,
-    firehose_event,
-    invoke,
-    load_json,
-)
-from tests.spec_validation import check_request
-from tests.test_ingest_pipeline import model
+from tests.support import REPO
+from tests.support.ctrs import CTR_FIXTURES, CUSTOMER_RULE, caller, load_json
+from tests.support.function import decoded_documents, invoke
+from tests.support.ingest_pipeline import model
+from tests.support.opensearch_spec import check_request
 
-ASSETS = Path(__file__).resolve().parents[1] / "tools" / "ctr_enrichment_tools" / "opensearch_assets"
+ASSETS = REPO / "tools" / "ctr_enrichment_tools" / "opensearch_assets"
 TEMPLATE_PATH = ASSETS / "index-template.json"
 SAVED_OBJECTS_PATH = ASSETS / "saved-objects.ndjson"
 OPENSEARCH = bodies.Engine("opensearch", (2, 19, 0))
@@ -172,8 +166,8 @@ def enriched_documents(handler: Any) -> list[dict[str, Any]]:
 
 
 @pytest.fixture(params=[CUSTOMER_RULE, ALL_ATTRIBUTES_RULE], ids=["projected-attributes", "all-attributes"])
-def documents(request: pytest.FixtureRequest, moto_table: Any, load_handler: Any) -> list[dict[str, Any]]:
-    return enriched_documents(load_handler([request.param]))
+def documents(request: pytest.FixtureRequest, moto_table: Any, start_function: Any) -> list[dict[str, Any]]:
+    return enriched_documents(start_function([request.param]))
 
 
 def test_the_documents_the_pipeline_writes_are_mapped(documents: list[dict[str, Any]]) -> None:

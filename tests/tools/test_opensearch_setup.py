@@ -42,7 +42,7 @@ from botocore.credentials import Credentials
 
 from ctr_enrichment_tools import cli
 from ctr_enrichment_tools import opensearch_bodies as bodies
-from tests.spec_validation import SpecError, check_request
+from tests.support.opensearch_spec import SpecError, check_request
 
 ACCESS_KEY = "AKIDOPENSEARCHTEST"
 SECRET_KEY = "opensearch-test-secret"

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.spec_validation import NAMESPACES, SPEC, VENDORED, SpecError, check_request, referenced_files
+from tests.support import REPO
+from tests.support.opensearch_spec import NAMESPACES, SPEC, VENDORED, SpecError, check_request, referenced_files
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "opensearch-api-spec"
+SHARED = REPO.parent / "shared" / "opensearch-api-spec"
 
 
 def vendored_files() -> set[Path]:

@@ -9,11 +9,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
+from botocore.exceptions import NoCredentialsError, SSOTokenLoadError
 
 from ctr_enrichment_tools import cli
-from ctr_enrichment_tools.local_dynamodb import free_port
-from tests.conftest import caller
+from devtools.dynalite import free_port
+from tests.support.ctrs import caller
+from tests.support.faults import dynamodb_error_response, inject_fault
 
 PREFIX = "ctr-enrichment replay: error: "
 
@@ -161,3 +164,81 @@ def test_the_rules_and_the_endpoint_can_come_from_the_environment_like_the_funct
     assert document["Who"]["契約者会社名"] == "株式会社サンプル商事"  # no attributes: every attribute but the key
     assert document["EnrichmentStatus"] == {"who": "found"}
     assert "Calls by company (Who.CompanyName)" in capsys.readouterr().out
+
+
+def test_a_profile_that_does_not_exist_is_one_line(
+    ctrs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    message = fatal(["replay", str(ctrs), "--table", "ctr-customers", "--profile", "nope"], capsys)
+    assert message == (
+        "The config profile (nope) could not be found: check --profile or AWS_PROFILE (aws configure list-profiles)"
+    )
+
+
+def refuse(code: str, message: str) -> Any:
+    return lambda request, **_: dynamodb_error_response(request, code, 400, message)
+
+
+def fail_with(error: Exception) -> Any:
+    def hook(**_: Any) -> None:
+        raise error
+
+    return hook
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        (
+            refuse("AccessDeniedException", "User: arn:aws:iam::1:user/u is not authorized"),
+            "not allowed to read table 'ctr-customers' with these credentials (dynamodb:BatchGetItem): "
+            "User: arn:aws:iam::1:user/u is not authorized",
+        ),
+        (
+            refuse("UnrecognizedClientException", "The security token included in the request is invalid."),
+            "AWS rejected the credentials (UnrecognizedClientException): "
+            "The security token included in the request is invalid.",
+        ),
+        (
+            refuse("UnknownOperationException", "Unknown\n operation"),
+            "cannot read table 'ctr-customers' in {endpoint}: UnknownOperationException: Unknown operation",
+        ),
+        (fail_with(NoCredentialsError()), "no AWS credentials found: "),
+        (
+            fail_with(SSOTokenLoadError(error_msg="the SSO session has expired")),
+            "cannot use the AWS credentials: Error loading SSO Token: the SSO session has expired",
+        ),
+    ],
+)
+def test_what_stops_the_probe_of_a_table_is_one_line(
+    case: tuple[Any, str],
+    ctrs: Path,
+    dynalite_server: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fault, expected = case
+    made = boto3.session.Session.client
+
+    def client_with_the_fault(self: Any, *args: Any, **kwargs: Any) -> Any:
+        client = made(self, *args, **kwargs)
+        inject_fault(client, fault)
+        return client
+
+    monkeypatch.setattr(boto3.session.Session, "client", client_with_the_fault)
+    endpoint = dynalite_server.endpoint
+    message = fatal(["replay", str(ctrs), "--table", "ctr-customers", "--endpoint-url", endpoint], capsys)
+    assert message.startswith(expected.format(endpoint=endpoint))
+
+
+def test_ctrl_c_is_one_line_and_status_130(
+    ctrs: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_: Any) -> bool:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "replay_command", interrupted)
+    assert cli.main(["replay", str(ctrs), "--table", "ctr-customers"]) == 130
+    assert capsys.readouterr().err == "\nctr-enrichment replay: interrupted\n"

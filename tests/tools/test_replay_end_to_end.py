@@ -12,9 +12,10 @@ from typing import Any
 import boto3
 import pytest
 
+from ctr_enrichment.outcomes import FailureReason
 from ctr_enrichment_tools import cli, replay
-from ctr_enrichment_tools.local_dynamodb import Dynalite
-from tests.conftest import CTR_FIXTURES, CUSTOMER_RULE, caller, create_table, load_json, put_items
+from devtools.dynalite import Dynalite, create_table, put_items
+from tests.support.ctrs import CTR_FIXTURES, CUSTOMER_RULE, caller, load_json
 
 UNKNOWN = "+819000000000"
 ACME = "+14155550123"
@@ -272,3 +273,26 @@ def test_an_invocation_that_fails_sends_its_whole_batch_to_processing_failed(
     assert summary["metrics"]["LookupErrors"] == 2 and summary["results"]["Ok"] == 0
     assert "  Invocation failed: LookupUnavailableError: 2 lookup(s) failed" in stdout
     assert "  Lookup failed    " in stdout
+
+
+def test_records_the_response_could_not_hold_enriched_are_reported_with_the_functions_reason(
+    dynalite: Any, dynalite_table: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = "備考" * 50_000  # 300 KB of UTF-8: each enriched record grows by 400 KB of base64
+    put_items(
+        dynalite, dynalite_table, [{"number": "+81312345678", "契約者会社名": "株式会社サンプル商事", "Notes": notes}]
+    )
+    rule = {**CUSTOMER_RULE, "table": dynalite_table, "attributes": {"CompanyName": "契約者会社名", "Notes": "Notes"}}
+    path = tmp_path / "big.ndjson"
+    path.write_bytes(b"\n".join(single_line(caller("+81312345678", Padding="x" * 260_000)) for _ in range(11)))
+    out = tmp_path / "out"
+    arguments = ["replay", str(path), "--rules", json.dumps([rule]), "--endpoint-url", dynalite.meta.endpoint_url]
+    code, stdout, _ = run([*arguments, "--buffer-size-mb", "3", "--out-dir", str(out), "--no-progress"], capsys)
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    oversize = summary["metrics"]["Oversize"]
+    assert summary["invocations"] == 1 and 0 < oversize < 11
+    assert summary["results"] == {"Ok": 11 - oversize, "ProcessingFailed": oversize, "Dropped": 0}
+    reasons = {failure["reason"] for failure in summary["processing_failed_records"]}
+    assert reasons == {FailureReason.OVERSIZE}
+    assert f"  Oversize         {oversize:>7,}   did not fit in the 6 MB response" in stdout

@@ -23,7 +23,8 @@ from ctr_enrichment_tools.inputs import (
     resolve_inputs,
     total_size,
 )
-from tests.conftest import CTR_FIXTURES, EVENTS, load_json
+from tests.support import EVENTS
+from tests.support.ctrs import CTR_FIXTURES, load_json
 
 
 def compact(document: Any) -> bytes:

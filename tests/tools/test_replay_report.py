@@ -11,12 +11,11 @@ import pytest
 
 from ctr_enrichment.config import parse_rules
 from ctr_enrichment_tools.chart import ChartSpec, chart_rows, display_width, render_chart
-from ctr_enrichment_tools.cli import shortcut_rules
 from ctr_enrichment_tools.inputs import ReadProgress
 from ctr_enrichment_tools.opensearch import bulk_entry, index_name
-from ctr_enrichment_tools.progress import ProgressBar
-from ctr_enrichment_tools.replay import check_response
-from tests.conftest import CUSTOMER_RULE
+from ctr_enrichment_tools.replay import check_response, shortcut_rules
+from ctr_enrichment_tools.terminal import MAX_COLUMNS, ProgressBar, can_draw_blocks, columns
+from tests.support.ctrs import CUSTOMER_RULE
 
 RULES = parse_rules(json.dumps([CUSTOMER_RULE]))
 
@@ -108,6 +107,16 @@ def test_the_progress_bar_shows_after_a_moment_redraws_in_place_and_clears() -> 
     silent = io.StringIO()
     ProgressBar(silent, progress, enabled=False, show_after=0).update(1, 1)
     assert silent.getvalue() == ""
+
+
+def test_the_chart_is_drawn_in_blocks_only_where_the_terminal_can_encode_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert can_draw_blocks(io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
+    assert not can_draw_blocks(io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+    assert not can_draw_blocks(io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
+    monkeypatch.setenv("COLUMNS", "72")
+    assert columns() == 72
+    monkeypatch.setenv("COLUMNS", "300")
+    assert columns() == MAX_COLUMNS  # wider only makes the bars longer
 
 
 @pytest.mark.parametrize(

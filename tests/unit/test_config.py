@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from ctr_enrichment.config import ConfigError, Rule, load_settings, parse_path, parse_rules
-from tests.conftest import CUSTOMER_RULE
+from tests.support.ctrs import CUSTOMER_RULE
 
 
 def rules_text(*changes: dict[str, Any], drop: tuple[str, ...] = ()) -> str:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import math
-
 import pytest
 
 from ctr_enrichment.deadline import Deadline, safety_margin
-from tests.conftest import LambdaContext
+from ctr_enrichment_tools.harness import LambdaContext
 
 
 @pytest.mark.parametrize(("remaining", "margin"), [(0.5, 0.2), (5.0, 0.5), (60.0, 2.0), (0.0, 0.2)])
@@ -23,9 +21,3 @@ def test_the_deadline_comes_from_the_context_minus_the_margin() -> None:
     assert not deadline.expired()
     now[0] += 0.02
     assert deadline.expired()
-
-
-def test_without_a_context_there_is_no_deadline() -> None:
-    deadline = Deadline.from_context(None)
-    assert math.isinf(deadline.remaining())
-    assert not deadline.expired()

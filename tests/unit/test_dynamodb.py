@@ -16,7 +16,7 @@ from botocore.exceptions import (
 
 from ctr_enrichment import dynamodb
 from ctr_enrichment.dynamodb import describe_error, from_attribute_value, is_retryable
-from tests.conftest import dynamodb_error_response
+from tests.support.faults import dynamodb_error_response
 
 
 def test_numbers_keep_every_digit_dynamodb_stores() -> None:

@@ -9,11 +9,10 @@ from decimal import Decimal
 import pytest
 
 from ctr_enrichment.config import Rule
-from ctr_enrichment.enrichment import Renderer, fragment_value, lookup_key, project, render_fragments
-from ctr_enrichment.lookup import TableQuery
-from ctr_enrichment.pipeline import table_queries
+from ctr_enrichment.dynamodb import TableQuery, table_queries
+from ctr_enrichment.enrichment import Renderer, compile_rules, fragment_value, lookup_key, project, render_fragments
 from ctr_enrichment.records import DecodedRecord, decode_record
-from tests.conftest import firehose_event
+from ctr_enrichment_tools.harness import firehose_event
 
 RULE = Rule(
     name="customer",
@@ -74,7 +73,7 @@ def test_a_found_item_is_kept_as_the_json_text_each_rule_on_its_table_writes() -
     other_table = replace(RULE, name="agent", table="ctr-agents", target=("Agent",))
     whole = replace(RULE, name="whole", attributes=None, target=("Whole",))
     item = {"number": "+81312345678", "契約者会社名": "株式会社サンプル", "Since": Decimal("2019.000000000000001")}
-    fragments = render_fragments(item, (RULE, other_table, whole), (0, 2))
+    fragments = render_fragments(item, compile_rules((RULE, other_table, whole)), "ctr-customers")
     assert fragments == (
         '{"CompanyName":"株式会社サンプル"}'.encode(),
         None,
@@ -87,7 +86,7 @@ def test_a_found_item_is_kept_as_the_json_text_each_rule_on_its_table_writes() -
 
 
 def test_a_lone_surrogate_in_an_item_is_kept_as_its_escape() -> None:
-    (fragment,) = render_fragments({"number": "+1", "契約者会社名": "\ud800"}, (RULE,), (0,))
+    (fragment,) = render_fragments({"number": "+1", "契約者会社名": "\ud800"}, compile_rules((RULE,)), "ctr-customers")
     assert fragment == b'{"CompanyName":"\\ud800"}'
     assert fragment_value(fragment) == {"CompanyName": "\ud800"}
 
@@ -98,8 +97,9 @@ def render(
     record = decoded(payload)
     fragment = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
     statuses = ("found" if value is not None else "not_found",) * len(rules)
-    additions = [(i, fragment) for i in range(len(rules))]
-    return Renderer(rules).render(record, statuses, additions)
+    compiled = compile_rules(rules)
+    additions = [(rule, fragment) for rule in compiled]
+    return Renderer(compiled).render(record, statuses, additions)
 
 
 def test_a_single_line_input_is_kept_byte_for_byte_and_extended() -> None:
@@ -143,7 +143,7 @@ def test_lone_surrogates_stay_json_escapes_when_reserialised() -> None:
 def test_statuses_of_several_rules_are_written_in_rule_order() -> None:
     second = replace(RULE, name="account", target=("Account",))
     record = decoded({"ContactId": "c1"})
-    out = Renderer((RULE, second)).render(record, ("skipped", "error"), [])
+    out = Renderer(compile_rules((RULE, second))).render(record, ("skipped", "error"), [])
     assert out == b'{"ContactId":"c1","EnrichmentStatus":{"customer":"skipped","account":"error"}}'
 
 
@@ -159,17 +159,20 @@ def test_rules_on_one_table_share_a_query_with_the_union_of_their_attributes() -
 
 def test_a_record_whose_document_was_let_go_is_extended_in_place() -> None:
     record = decoded(b'{"ContactId":"c1","Duration":1.50}')
-    renderer = Renderer((RULE,))
+    (rule,) = compile_rules((RULE,))
+    renderer = Renderer((rule,))
     assert renderer.appendable(record)
     record.document = None  # what the pipeline does once the keys are read: the raw bytes are enough
-    out = renderer.render(record, ("found",), [(0, b'{"CompanyName":"Acme"}')])
+    out = renderer.render(record, ("found",), [(rule, b'{"CompanyName":"Acme"}')])
     added = b'"Customer":{"CompanyName":"Acme"},"EnrichmentStatus":{"customer":"found"}}'
     assert out == b'{"ContactId":"c1","Duration":1.50,' + added
 
 
 def test_a_record_holding_a_field_the_function_writes_is_not_appendable() -> None:
-    renderer = Renderer((RULE,))
+    renderer = Renderer(compile_rules((RULE,)))
     assert not renderer.appendable(decoded({"Customer": {"Capabilities": {}}}))
     assert not renderer.appendable(decoded({"EnrichmentStatus": "x"}))
     assert not renderer.appendable(decoded(b'{\n"ContactId": "c1"}'))
-    assert not Renderer((replace(RULE, target=("Enrichment", "Customer")),)).appendable(decoded({"a": 1}))
+    assert not Renderer(compile_rules((replace(RULE, target=("Enrichment", "Customer")),))).appendable(
+        decoded({"a": 1})
+    )

@@ -7,10 +7,11 @@ import base64
 import pytest
 
 from ctr_enrichment.records import DecodedRecord, DecodeFailure, TransformedRecord, decode_record, encode_data
+from ctr_enrichment_tools.harness import FirehoseEvents
 
 
-def record(data: object, record_id: object = "r1") -> dict[str, object]:
-    return {"recordId": record_id, "approximateArrivalTimestamp": 1, "data": data}
+def record(data: object, record_id: str = "r1") -> dict[str, object]:
+    return FirehoseEvents().encoded_record(data, record_id=record_id, arrival_ms=1)
 
 
 def b64(raw: bytes) -> str:
@@ -71,8 +72,12 @@ def test_a_record_that_is_not_an_object_fails_without_an_id() -> None:
 
 def test_transformed_records_cannot_carry_an_invalid_result() -> None:
     with pytest.raises(ValueError, match="result must be one of"):
-        TransformedRecord("r1", "Failed", "", "")  # type: ignore[arg-type]
-    assert TransformedRecord("r1", "Dropped", "", "x").to_wire() == {"recordId": "r1", "result": "Dropped", "data": ""}
+        TransformedRecord("r1", "Failed", "", "", 0)  # type: ignore[arg-type]
+    assert TransformedRecord("r1", "Dropped", "", "x", 1).to_wire() == {
+        "recordId": "r1",
+        "result": "Dropped",
+        "data": "",
+    }
 
 
 def test_encode_data_is_base64() -> None:

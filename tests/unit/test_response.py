@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import json
 
-from ctr_enrichment.records import TransformedRecord
+from ctr_enrichment.records import TransformedRecord, wire_length
 from ctr_enrichment.response import MAX_RESPONSE_BYTES, fit_response
+
+
+def record(record_id: str, result: str, data: str, original: str) -> TransformedRecord:
+    """An output record as the pipeline makes it, measuring its original as the runtime will write it."""
+    return TransformedRecord(record_id, result, data, original, wire_length(original))  # type: ignore[arg-type]
 
 
 def serialised_size(records: list[dict[str, object]]) -> int:
@@ -14,14 +19,14 @@ def serialised_size(records: list[dict[str, object]]) -> int:
 
 
 def test_everything_is_sent_enriched_when_it_fits() -> None:
-    records = [TransformedRecord(f"r{i}", "Ok", "E" * 100, "O" * 80) for i in range(10)]
+    records = [record(f"r{i}", "Ok", "E" * 100, "O" * 80) for i in range(10)]
     wire, fell_back = fit_response(records)
     assert fell_back == 0
     assert wire == [{"recordId": f"r{i}", "result": "Ok", "data": "E" * 100} for i in range(10)]
 
 
 def test_records_that_no_longer_fit_go_out_as_their_original_data_in_order() -> None:
-    records = [TransformedRecord(f"r{i}", "Ok", "E" * 1000, "O" * 600) for i in range(10)]
+    records = [record(f"r{i}", "Ok", "E" * 1000, "O" * 600) for i in range(10)]
     all_original = serialised_size([r.as_original() for r in records])
     limit = all_original + 3 * (1000 - 600) + 100  # room to enrich three records, not four
     wire, fell_back = fit_response(records, limit=limit)
@@ -34,7 +39,7 @@ def test_records_that_no_longer_fit_go_out_as_their_original_data_in_order() -> 
 
 def test_the_reserved_size_is_exact_for_every_kind_of_record_id() -> None:
     record_ids = ("r-1", "ß-unicode", "株", 'quote"d', "back\\slash", 7, None)
-    records = [TransformedRecord(rid, "Ok", "E" * 50, "O" * 10) for rid in record_ids]
+    records = [record(rid, "Ok", "E" * 50, "O" * 10) for rid in record_ids]
     exact = serialised_size([r.as_original() for r in records])
     wire, fell_back = fit_response(records, limit=exact)  # exactly the originals fit: nothing may grow
     assert fell_back == len(record_ids)
@@ -43,8 +48,8 @@ def test_the_reserved_size_is_exact_for_every_kind_of_record_id() -> None:
 
 def test_a_huge_early_record_cannot_starve_later_ones() -> None:
     records = [
-        TransformedRecord("big", "Ok", "E" * 5_000, "O" * 10),
-        TransformedRecord("small", "Ok", "E" * 20, "O" * 10),
+        record("big", "Ok", "E" * 5_000, "O" * 10),
+        record("small", "Ok", "E" * 20, "O" * 10),
     ]
     wire, fell_back = fit_response(records, limit=400)
     assert [r["result"] for r in wire] == ["ProcessingFailed", "Ok"]
@@ -53,7 +58,7 @@ def test_a_huge_early_record_cannot_starve_later_ones() -> None:
 
 
 def test_records_already_failed_are_not_counted_as_oversize() -> None:
-    wire, fell_back = fit_response([TransformedRecord("bad", "ProcessingFailed", "ISE=", "ISE=")], limit=10)
+    wire, fell_back = fit_response([record("bad", "ProcessingFailed", "ISE=", "ISE=")], limit=10)
     assert (wire, fell_back) == ([{"recordId": "bad", "result": "ProcessingFailed", "data": "ISE="}], 0)
 
 
@@ -76,8 +81,8 @@ def test_original_data_that_json_escapes_is_counted_as_the_runtime_writes_it() -
     # Data that is not base64 goes back as it came: every control character costs six bytes, a quote two,
     # a non-ASCII character up to six (twelve for one outside the Basic Multilingual Plane).
     undecodable = ["\x01" * 1_000, '"' * 1_000, "株" * 1_000, "📞" * 1_000, "\\\n\t" * 300]
-    records = [TransformedRecord(f"bad-{i}", "ProcessingFailed", text, text) for i, text in enumerate(undecodable)]
-    records += [TransformedRecord(f"ok-{i}", "Ok", "E" * 2_000, "O" * 1_000) for i in range(5)]
+    records = [record(f"bad-{i}", "ProcessingFailed", text, text) for i, text in enumerate(undecodable)]
+    records += [record(f"ok-{i}", "Ok", "E" * 2_000, "O" * 1_000) for i in range(5)]
     originals = [r.as_original() for r in records]
     limit = max(runtime_sizes(originals)) + 2 * 1_000 + 50  # room to enrich two records, not three
     wire, fell_back = fit_response(records, limit=limit)
@@ -90,9 +95,9 @@ def test_original_data_that_json_escapes_is_counted_as_the_runtime_writes_it() -
 def test_data_that_is_not_base64_is_answered_empty_when_even_the_originals_do_not_fit() -> None:
     # Firehose always sends base64, so this only happens with a hand-made event: its raw UTF-8 text was
     # within Lambda's request limit, but escaped as the runtime writes it, it no longer fits the response.
-    records = [TransformedRecord("ok", "Ok", "E" * 100, "O" * 80)]
-    records += [TransformedRecord(f"bad-{i}", "ProcessingFailed", "📞" * 500, "📞" * 500) for i in range(4)]
-    records += [TransformedRecord("last", "Ok", "E" * 100, "O" * 80)]
+    records = [record("ok", "Ok", "E" * 100, "O" * 80)]
+    records += [record(f"bad-{i}", "ProcessingFailed", "📞" * 500, "📞" * 500) for i in range(4)]
+    records += [record("last", "Ok", "E" * 100, "O" * 80)]
     limit = 20_000  # each bad record echoes as 6,000 bytes of escapes
     wire, fell_back = fit_response(records, limit=limit)
     assert max(runtime_sizes(wire)) <= limit
@@ -107,9 +112,9 @@ def test_data_holding_a_lone_surrogate_is_answered_empty_because_a_runtime_canno
     # python3.12's runtime writes non-ASCII as is (ensure_ascii=False) and then encodes UTF-8: a lone
     # surrogate there would fail the whole invocation.
     records = [
-        TransformedRecord("bad", "ProcessingFailed", "\ud800 not base64", "\ud800 not base64"),
-        TransformedRecord("text", "ProcessingFailed", "株 not base64", "株 not base64"),
-        TransformedRecord("ok", "Ok", "E" * 10, "O" * 8),
+        record("bad", "ProcessingFailed", "\ud800 not base64", "\ud800 not base64"),
+        record("text", "ProcessingFailed", "株 not base64", "株 not base64"),
+        record("ok", "Ok", "E" * 10, "O" * 8),
     ]
     wire, fell_back = fit_response(records)
     assert [(r["result"], r["data"]) for r in wire] == [
