@@ -7,7 +7,7 @@ every request. Each request is checked three ways as it arrives:
 
 * its AWS Signature Version 4: recomputed from the received method, path, headers and body with the secret key
   the server shares with the test (403 when it differs);
-* against the vendored OpenSearch API specification (tests/spec_validation.py): the path and method exist, the
+* against the vendored OpenSearch API specification (tests/support/opensearch_spec.py): the path and method exist, the
   query parameters are the operation's, the JSON body validates (the Dashboards import is not in the
   specification; ``include_type_name`` exists on Elasticsearch 6 only);
 * against the engine: ``_plugins`` on OpenSearch, ``_opendistro`` on Elasticsearch (404 otherwise).

@@ -1,4 +1,4 @@
-"""The vendored OpenSearch API specification and the request checker built on it (tests/spec_validation.py).
+"""The vendored OpenSearch API specification and the request checker built on it (tests/support/opensearch_spec.py).
 
 The checker must find the operations the project calls (``_opendistro`` paths included), accept correct bodies
 and refuse wrong ones: a checker that accepts everything would make every "validates against the specification"
