@@ -151,6 +151,7 @@ class _Invocation:
         self.policy = policy
         self.stream = stream
         self.debug = logger.enabled("DEBUG")
+        self.warn = logger.warning  # bound once: rules warn through it from every record
         self.metrics = InvocationMetrics()
         self.statuses: Counter[Status] = Counter()
         self.resolved: dict[TableKey, Fragments | None] = {}
@@ -272,7 +273,7 @@ class _Invocation:
                 resolved=self.resolved,
                 failed=self.failed,
                 additions=additions,
-                warn=self.logger.warning,
+                warn=self.warn,
             )
             if "error" in statuses and self.policy == "processing_failed":
                 reason = FailureReason.LOOKUP_FAILED
