@@ -2,6 +2,7 @@
 #   make test        set up everything it needs, then pre-commit on every file (ruff, terraform fmt/validate,
 #                    checkov, the README tables, whitespace), pytest (with coverage) and terraform test
 #   make demo        replay sample CTRs through the real handler against a local DynamoDB-compatible server
+#                    (devtools/demo.py: it needs this checkout's node_modules and demo/, so it is not installed)
 #   make setup       the tools alone (.venv with ctr-enrichment, node_modules for the local DynamoDB): no Terraform
 #   make setup-test  what `make test` needs besides: Terraform and a JDK
 #   make bench       the DynamoDB round-trip benchmark (prints one JSON line per measurement)
@@ -51,15 +52,15 @@ $(STAMPS)/terraform:
 	$(TERRAFORM_SETUP)
 	@touch $@
 
-# tests/test_ingest_pipeline.py runs the ingest pipeline's script on the JDK (java 11+ runs a source file).
+# tests/tools/test_ingest_pipeline.py runs the ingest pipeline's script on the JDK (java 11+ runs a source file).
 # Checked on every run rather than stamped: it is one `command -v`.
 java:
 	@if ! command -v java >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing a JDK (default-jdk-headless) for tests/test_ingest_pipeline.py"; \
+	    echo "installing a JDK (default-jdk-headless) for tests/tools/test_ingest_pipeline.py"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends default-jdk-headless >/dev/null; \
 	  else \
-	    echo "java is missing: tests/test_ingest_pipeline.py needs a JDK 11 or later (Debian/Ubuntu: sudo apt-get install default-jdk-headless)." >&2; \
+	    echo "java is missing: tests/tools/test_ingest_pipeline.py needs a JDK 11 or later (Debian/Ubuntu: sudo apt-get install default-jdk-headless)." >&2; \
 	    exit 1; \
 	  fi; \
 	fi
@@ -74,8 +75,17 @@ lint: $(STAMPS)/venv
 pre-commit: setup-test
 	bash scripts/pre-commit-check.sh
 
+# Coverage is enforced for each installed package on its own, not only for their total.
+COVERAGE_FLOOR := 90
+COVERED := lambda_src/ctr_enrichment tools/ctr_enrichment_tools
+
 pytest: setup-test
 	$(BIN)/pytest
+	@for package in $(COVERED); do \
+	  total=$$($(BIN)/coverage report --include="*/$$package/*" --format=total --fail-under=$(COVERAGE_FLOOR)) \
+	    || { echo "coverage of $$package: $$total % (under $(COVERAGE_FLOOR) %)"; exit 1; }; \
+	  echo "coverage of $$package: $$total %"; \
+	done
 
 terraform-test: setup-test
 	bash scripts/terraform-check.sh test
@@ -88,10 +98,10 @@ bench: $(STAMPS)/venv $(STAMPS)/node
 	$(BIN)/python benchmarks/run.py
 
 fuzz: $(STAMPS)/venv $(STAMPS)/node
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest --no-cov -p no:cacheprovider tests/test_properties.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest --no-cov -p no:cacheprovider tests/functional/test_properties.py
 
 demo: $(STAMPS)/venv $(STAMPS)/node
-	$(BIN)/python -m ctr_enrichment_tools.demo
+	$(BIN)/python -m devtools.demo
 
 clean:
 	rm -rf $(VENV) $(STAMPS) node_modules .pytest_cache .ruff_cache .coverage .hypothesis demo-output

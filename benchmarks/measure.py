@@ -24,6 +24,8 @@ from typing import Any
 
 import botocore.endpoint
 
+from ctr_enrichment_tools.harness import LambdaContext, LambdaFunction, cold_start
+
 CALLS: Counter[str] = Counter()
 _make_request = botocore.endpoint.Endpoint.make_request
 
@@ -35,16 +37,11 @@ def _counting_make_request(self: Any, operation_model: Any, request_dict: Any) -
 
 botocore.endpoint.Endpoint.make_request = _counting_make_request  # type: ignore[method-assign]
 
+FUNCTION_NAME = "ctr-enrichment-benchmark"
 
-class Context:
-    function_name = "ctr-enrichment-benchmark"
-    aws_request_id = "benchmark"
 
-    def __init__(self, remaining_ms: float = 300_000) -> None:
-        self._ends_at = time.monotonic() + remaining_ms / 1000
-
-    def get_remaining_time_in_millis(self) -> int:
-        return max(0, int((self._ends_at - time.monotonic()) * 1000))
+def context(remaining_ms: float = 300_000) -> LambdaContext:
+    return LambdaContext(remaining_ms=remaining_ms, function_name=FUNCTION_NAME)
 
 
 def cpu_floor(event: dict[str, Any], *, ensure_ascii: bool) -> dict[str, Any]:
@@ -79,21 +76,18 @@ def measure_baseline(event: dict[str, Any]) -> dict[str, Any]:
     sys.path.insert(0, str(Path(__file__).parent))
     import naive_handler
 
-    wall_ms, _ = timed(naive_handler.lambda_handler, event, Context())
+    wall_ms, _ = timed(naive_handler.lambda_handler, event, context())
     return {"baseline_ms": wall_ms, "baseline_calls": sum(CALLS.values())}
 
 
 def measure_enrichment(event: dict[str, Any], warm_runs: int) -> dict[str, Any]:
-    started = time.perf_counter()
-    from ctr_enrichment import handler
-
-    init_ms = (time.perf_counter() - started) * 1000
-    context = Context()
-    cold_ms, response = timed(quietly, handler.lambda_handler, event, context)
+    init_ms, function = timed(cold_start)  # INIT: the handler's module and everything it imports
+    invocation = context()
+    cold_ms, response = timed(quietly, function, event, invocation)
     cold_calls = sum(CALLS.values())
     warm, floor_ascii, floor_utf8 = [], [], []
     for _ in range(warm_runs):  # interleaved, so that machine noise hits all three alike
-        warm.append(timed(quietly, handler.lambda_handler, event, context)[0])
+        warm.append(timed(quietly, function, event, invocation)[0])
         floor_ascii.append(_floor(event, ensure_ascii=True))
         floor_utf8.append(_floor(event, ensure_ascii=False))
     results = [r["result"] for r in response["records"]]
@@ -107,7 +101,7 @@ def measure_enrichment(event: dict[str, Any], warm_runs: int) -> dict[str, Any]:
         "floor_ms": min(statistics.median(floor_ascii), statistics.median(floor_utf8)),
         "ok_records": results.count("Ok"),
         "response_guard_ms": _response_guard_ms(event, response, warm_runs),
-        **_reserialised_ms(handler, event, max(3, warm_runs // 4)),
+        **_reserialised_ms(function, event, max(3, warm_runs // 4)),
     }
 
 
@@ -123,7 +117,7 @@ def _response_guard_ms(event: dict[str, Any], response: dict[str, Any], runs: in
     return statistics.median(timed(fit_response, records)[0] for _ in range(runs))
 
 
-def _reserialised_ms(handler: Any, event: dict[str, Any], runs: int) -> dict[str, float]:
+def _reserialised_ms(function: LambdaFunction, event: dict[str, Any], runs: int) -> dict[str, float]:
     """Warm wall time when every CTR must be re-serialised (multi-line input): with floats only, and with a
     number of 18 significant digits in each record, which the exact writer handles instead of the C encoder."""
 
@@ -141,18 +135,15 @@ def _reserialised_ms(handler: Any, event: dict[str, Any], runs: int) -> dict[str
         ("reserialised_exact_ms", '"Cost": 1234567890123456.78,'),
     ):
         changed = variant(extra)
-        quietly(handler.lambda_handler, changed, Context())
-        figures[name] = statistics.median(
-            timed(quietly, handler.lambda_handler, changed, Context())[0] for _ in range(runs)
-        )
+        quietly(function, changed, context())
+        figures[name] = statistics.median(timed(quietly, function, changed, context())[0] for _ in range(runs))
     return figures
 
 
 def measure_deadline(event: dict[str, Any], remaining_ms: float) -> dict[str, Any]:
     """A cold invocation with ``remaining_ms`` left: how long until the answer, and what it cost."""
-    from ctr_enrichment import handler
-
-    wall_ms, response = timed(quietly, handler.lambda_handler, event, Context(remaining_ms))
+    function = cold_start()
+    wall_ms, response = timed(quietly, function, event, context(remaining_ms))
     return {
         "deadline_ms": wall_ms,
         "deadline_calls": sum(CALLS.values()),
@@ -181,10 +172,10 @@ FILL_SHAPES: dict[str, Any] = {
 }
 
 
-def invoke_as_the_runtime(handler: Any, body: bytes) -> dict[str, Any]:
+def invoke_as_the_runtime(function: LambdaFunction, body: bytes) -> dict[str, Any]:
     """As awslambdaric does: parse the request body, call the handler, serialise the response to bytes."""
     event = json.loads(body)
-    response = quietly(handler.lambda_handler, event, Context())
+    response = quietly(function, event, context())
     payload = json.dumps(response).encode()
     return {"records": len(response["records"]), "response_bytes": len(payload)}
 
@@ -196,27 +187,26 @@ def measure_memory(body: bytes, fill: str) -> dict[str, Any]:
     cache.put, as _Invocation._absorb does), with ever-new callers until it has turned over by half, so
     that eviction churn is in the figure. Then one full batch of new callers runs through the handler.
     """
-    from ctr_enrichment import handler
     from ctr_enrichment.enrichment import render_fragments
 
+    function = cold_start()
     after_init = status_bytes("VmRSS")
-    enricher = handler.ENRICHER
+    enricher = function.module.ENRICHER
     cache = enricher.cache
     table = enricher.settings.rules[0].table
-    indexes = enricher.rules_by_table[table]
     shape = FILL_SHAPES[fill]
     started = time.perf_counter()
     puts, evicting_after = 0, None
     while fill != "none" and (evicting_after is None or puts < evicting_after * 1.5):
         number = f"+8150{puts:09d}"
-        value = None if shape is None else render_fragments(shape(number), enricher.settings.rules, indexes)
+        value = None if shape is None else render_fragments(shape(number), enricher.rules, table)
         cache.put((table, number), value)
         puts += 1
         if evicting_after is None and len(cache) < puts:
             evicting_after = puts
     fill_seconds = time.perf_counter() - started
     filled = {"entries": len(cache), "bytes": cache.size_bytes, "rss": status_bytes("VmRSS")}
-    batch = invoke_as_the_runtime(handler, body)
+    batch = invoke_as_the_runtime(function, body)
     return {
         "after_init": after_init,
         "filled": filled,

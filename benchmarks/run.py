@@ -21,7 +21,6 @@ MiB for memory) and a last line checking the targets. Figures are printed, never
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import math
 import os
@@ -36,9 +35,10 @@ from typing import Any
 import boto3
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "lambda_src"), str(REPO / "tools")]
+sys.path[:0] = [str(REPO / "lambda_src"), str(REPO / "tools"), str(REPO)]
 
-from ctr_enrichment_tools.local_dynamodb import Dynalite, create_table, free_port, put_items, wait_for_port  # noqa: E402
+from ctr_enrichment_tools.harness import firehose_event  # noqa: E402
+from devtools.dynalite import Dynalite, create_table, free_port, put_items, wait_for_port  # noqa: E402
 
 TABLE = "ctr-customers"
 RULES = [
@@ -62,23 +62,16 @@ def make_batch(
     callers = [f"+81{rng.randrange(10**9, 10**10)}" for _ in range(distinct)]
     sequence = callers + [rng.choice(callers) for _ in range(records - distinct)]
     rng.shuffle(sequence)
-    batch = []
-    for i, number in enumerate(sequence):
-        ctr = {
+    ctrs = [
+        {
             **template,
             "ContactId": f"{rng.getrandbits(128):032x}",
             "CustomerEndpoint": {"Address": number, "Type": "TELEPHONE_NUMBER"},
         }
-        data = json.dumps(ctr, ensure_ascii=False, separators=(",", ":")).encode()
-        batch.append(
-            {
-                "recordId": f"{i:056d}",
-                "approximateArrivalTimestamp": 1763601302000 + i,
-                "data": base64.b64encode(data).decode(),
-            }
-        )
+        for number in sequence
+    ]
     known = callers[: int(distinct * known_fraction)]
-    return {"invocationId": "benchmark", "region": "ap-northeast-1", "records": batch}, known
+    return firehose_event(ctrs, ids=[f"{i:056d}" for i in range(len(ctrs))]), known
 
 
 def seed(endpoint: str, known: list[str], *, create: bool) -> None:
@@ -176,14 +169,15 @@ def main() -> None:
             [
                 sys.executable,
                 "-m",
-                "ctr_enrichment_tools.fault_proxy",
+                "devtools.fault_proxy",
                 "--listen-port",
                 str(proxy_port),
                 "--upstream-port",
                 str(dynalite.port),
                 "--rtt-ms",
                 str(args.rtt_ms),
-            ]
+            ],
+            cwd=REPO,
         )
         try:
             wait_for_port(proxy_port, proxy)
@@ -198,7 +192,9 @@ def main() -> None:
                 "AWS_ENDPOINT_URL_DYNAMODB": f"http://127.0.0.1:{proxy_port}",
                 "ENRICHMENT_RULES": json.dumps(RULES),
                 "LOG_LEVEL": "WARNING",
-                "PYTHONPATH": os.pathsep.join([str(REPO / "lambda_src"), os.environ.get("PYTHONPATH", "")]),
+                "PYTHONPATH": os.pathsep.join(
+                    [str(REPO / "lambda_src"), str(REPO / "tools"), os.environ.get("PYTHONPATH", "")]
+                ),
             }
             baselines = [measure("baseline", event_path, environment) for _ in range(args.baseline_runs)]
             runs = [

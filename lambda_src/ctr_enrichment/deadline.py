@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 # Time kept back from Lambda's remaining time for encoding the response and writing logs after the last
 # lookup: a tenth of what is left, at least 200 ms and at most 2 s.
@@ -24,12 +24,9 @@ class Deadline:
     clock: Callable[[], float] = time.monotonic
 
     @classmethod
-    def from_context(cls, context: object, clock: Callable[[], float] = time.monotonic) -> Deadline:
-        """Derive the deadline from ``context.get_remaining_time_in_millis()``; no context means no deadline."""
-        remaining_ms = getattr(context, "get_remaining_time_in_millis", None)
-        if remaining_ms is None:
-            return cls(math.inf, clock)
-        remaining = max(0.0, remaining_ms() / 1000.0)
+    def from_context(cls, context: Any, clock: Callable[[], float] = time.monotonic) -> Deadline:
+        """Derive the deadline from the Lambda context's ``get_remaining_time_in_millis()``."""
+        remaining = max(0.0, context.get_remaining_time_in_millis() / 1000.0)
         return cls(clock() + remaining - safety_margin(remaining), clock)
 
     def remaining(self) -> float:

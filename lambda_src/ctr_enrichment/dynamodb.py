@@ -1,8 +1,15 @@
-"""The DynamoDB client, attribute-value decoding and error classification."""
+"""DynamoDB as the function speaks it: the client, the BatchGetItem request and response format, errors.
+
+Everything about the wire format lives here: how a table is queried (its key and projection), how keys are
+written into a request and read back out of one, how a response's items and ``UnprocessedKeys`` are read,
+and what each attribute-value type becomes in JSON.
+"""
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError, IncompleteReadError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
+from ctr_enrichment.config import Rule
 from ctr_enrichment.jsontext import parse_number
 
 # Lookups run this many requests at once; the HTTP connection pool is sized to match so no thread waits
@@ -48,6 +56,79 @@ def make_client() -> Any:
         parameter_validation=False,
     )
     return boto3.session.Session().client("dynamodb", config=config)
+
+
+TableKey = tuple[str, str]
+Item = dict[str, Any]
+# BatchGetItem's ``RequestItems``: table -> {"Keys": [...], "ProjectionExpression": ..., ...}.
+RequestItems = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class TableQuery:
+    """How one table is read: its partition key and the attributes wanted (None = the whole item)."""
+
+    table: str
+    key: str
+    projection: tuple[str, ...] | None
+
+    def request(self, keys: Iterable[str]) -> dict[str, Any]:
+        """This table's part of ``RequestItems``: the keys, and the projection through attribute-name placeholders
+        (any attribute name is legal there, reserved words and non-ASCII included)."""
+        request: dict[str, Any] = {"Keys": [{self.key: {"S": key}} for key in keys]}
+        if self.projection is not None:
+            names = {"#k": self.key} | {f"#a{i}": name for i, name in enumerate(self.projection)}
+            request["ProjectionExpression"] = ", ".join(names)
+            request["ExpressionAttributeNames"] = names
+        return request
+
+
+def table_queries(rules: Iterable[Rule]) -> dict[str, TableQuery]:
+    """One query per table; rules sharing a table share a projection (the union of what they need)."""
+    keys: dict[str, str] = {}
+    projections: dict[str, list[str] | None] = {}
+    for rule in rules:
+        keys[rule.table] = rule.key
+        if rule.attributes is None:
+            projections[rule.table] = None
+        elif projections.get(rule.table, []) is not None:
+            projections.setdefault(rule.table, []).extend(attribute for _, attribute in rule.attributes)
+    return {
+        table: TableQuery(
+            table,
+            keys[table],
+            None if wanted is None else tuple(dict.fromkeys(a for a in wanted if a != keys[table])),
+        )
+        for table, wanted in projections.items()
+    }
+
+
+def request_keys(request_items: RequestItems, queries: Mapping[str, TableQuery]) -> list[TableKey]:
+    """Every (table, key) a request asks for, in its order."""
+    return [
+        (table, key_item[queries[table].key]["S"])
+        for table, request in request_items.items()
+        for key_item in request["Keys"]
+    ]
+
+
+def read_response(
+    response: Mapping[str, Any], queries: Mapping[str, TableQuery]
+) -> tuple[dict[TableKey, Item], RequestItems]:
+    """The items a BatchGetItem response holds by (table, key), and its ``UnprocessedKeys`` as the request to retry."""
+    found: dict[TableKey, Item] = {}
+    for table, items in response.get("Responses", {}).items():
+        query = queries[table]
+        for item in items:
+            value = {name: from_attribute_value(av) for name, av in item.items()}
+            # The query's own name object: one string shared by every cached key of the table.
+            found[(query.table, value[query.key])] = value
+    # The retry is rebuilt from our own query: servers do not all echo the projection back with the keys.
+    unprocessed = {
+        table: queries[table].request(key[queries[table].key]["S"] for key in request["Keys"])
+        for table, request in (response.get("UnprocessedKeys") or {}).items()
+    }
+    return found, unprocessed
 
 
 def _number(text: str) -> int | float | Decimal:

@@ -12,12 +12,13 @@ from typing import Any
 
 from ctr_enrichment.config import ConfigError, load_settings
 from ctr_enrichment.logs import JsonLogger
+from ctr_enrichment.outcomes import LogMessage
 from ctr_enrichment.pipeline import Enricher
 
 try:
     ENRICHER = Enricher(load_settings(os.environ))
 except ConfigError as error:
-    JsonLogger().error("invalid configuration", error=str(error))
+    JsonLogger().error(LogMessage.INVALID_CONFIGURATION, error=str(error))
     raise
 
 

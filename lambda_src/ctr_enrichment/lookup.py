@@ -14,7 +14,6 @@ one bad table costs only its own keys.
 from __future__ import annotations
 
 import functools
-import math
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -23,7 +22,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ctr_enrichment.deadline import Deadline
-from ctr_enrichment.dynamodb import LOOKUP_CONCURRENCY, describe_error, from_attribute_value, is_retryable
+from ctr_enrichment.dynamodb import (
+    LOOKUP_CONCURRENCY,
+    Item,
+    RequestItems,
+    TableKey,
+    TableQuery,
+    describe_error,
+    is_retryable,
+    read_response,
+    request_keys,
+)
 
 MAX_KEYS_PER_REQUEST = 100
 MAX_ATTEMPTS = 8
@@ -31,19 +40,6 @@ BACKOFF_BASE_SECONDS = 0.025
 BACKOFF_CAP_SECONDS = 1.0
 
 DEADLINE_BEFORE_CALL = "deadline reached before DynamoDB answered"
-
-TableKey = tuple[str, str]
-Item = dict[str, Any]
-RequestItems = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class TableQuery:
-    """How one table is read: its partition key and the attributes wanted (None = the whole item)."""
-
-    table: str
-    key: str
-    projection: tuple[str, ...] | None
 
 
 @dataclass(slots=True)
@@ -58,15 +54,6 @@ class LookupResult:
         self.items.update(other.items)
         self.failed.update(other.failed)
         self.calls += other.calls
-
-
-def _table_request(query: TableQuery, keys: list[str]) -> dict[str, Any]:
-    request: dict[str, Any] = {"Keys": [{query.key: {"S": key}} for key in keys]}
-    if query.projection is not None:
-        names = {"#k": query.key} | {f"#a{i}": name for i, name in enumerate(query.projection)}
-        request["ProjectionExpression"] = ", ".join(names)
-        request["ExpressionAttributeNames"] = names
-    return request
 
 
 class RequestPacker:
@@ -87,17 +74,9 @@ class RequestPacker:
         """The request holding the keys added since the last one, if any."""
         if not self._size:
             return None
-        request = {table: _table_request(self._queries[table], keys) for table, keys in self._keys.items()}
+        request = {table: self._queries[table].request(keys) for table, keys in self._keys.items()}
         self._keys, self._size = {}, 0
         return request
-
-
-def _keys_of(request_items: RequestItems, queries: Mapping[str, TableQuery]) -> list[TableKey]:
-    return [
-        (table, key_item[queries[table].key]["S"])
-        for table, request in request_items.items()
-        for key_item in request["Keys"]
-    ]
 
 
 def backoff_delay(attempt: int, rng: random.Random) -> float:
@@ -114,17 +93,8 @@ def _attempt(
         response = client.batch_get_item(RequestItems=pending)
     except Exception as error:
         return pending, describe_error(error), is_retryable(error)
-    for table, items in response.get("Responses", {}).items():
-        query = queries[table]
-        for item in items:
-            value = {name: from_attribute_value(av) for name, av in item.items()}
-            # The query's own name object: one string shared by every cached key of the table.
-            result.items[(query.table, value[query.key])] = value
-    # The retry is rebuilt from our own query: servers do not all echo the projection back with the keys.
-    unprocessed = {
-        table: _table_request(queries[table], [key[queries[table].key]["S"] for key in request["Keys"]])
-        for table, request in (response.get("UnprocessedKeys") or {}).items()
-    }
+    found, unprocessed = read_response(response, queries)
+    result.items.update(found)
     return unprocessed, "UnprocessedKeys", bool(unprocessed)
 
 
@@ -160,9 +130,9 @@ def fetch_request(
         for table, request in pending.items():
             result.merge(fetch_request(client, {table: request}, queries, deadline, rng=rng, sleep=sleep))
         pending = {}
-    for table_key in _keys_of(pending, queries):
+    for table_key in request_keys(pending, queries):
         result.failed[table_key] = reason
-    for table_key in _keys_of(request_items, queries):
+    for table_key in request_keys(request_items, queries):
         if table_key not in result.items and table_key not in result.failed:
             result.items[table_key] = None
     return result
@@ -224,7 +194,7 @@ class LookupStream:
         self._in_flight[future] = request
 
     def _failure(self, request: RequestItems, reason: str, calls: int = 0) -> LookupResult:
-        return LookupResult(failed=dict.fromkeys(_keys_of(request, self._queries), reason), calls=calls)
+        return LookupResult(failed=dict.fromkeys(request_keys(request, self._queries), reason), calls=calls)
 
     def _collect(self, future: Future[LookupResult]) -> LookupResult:
         request = self._in_flight.pop(future)
@@ -246,8 +216,7 @@ class LookupStream:
             self._send(request)
         yield from self.ready()
         while self._in_flight:
-            remaining = self._deadline.remaining()
-            timeout = None if math.isinf(remaining) else max(0.0, remaining)
+            timeout = max(0.0, self._deadline.remaining())
             done, _ = wait(self._in_flight, timeout, return_when=FIRST_COMPLETED)
             if not done:
                 break

@@ -10,28 +10,28 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
-from concurrent.futures import Executor
 from itertools import chain
 from typing import Any
 
 from ctr_enrichment.cache import MISS, TTLCache, budget_bytes
-from ctr_enrichment.config import Rule, Settings
+from ctr_enrichment.config import LookupErrorPolicy, Settings
 from ctr_enrichment.deadline import Deadline
-from ctr_enrichment.dynamodb import make_client
+from ctr_enrichment.dynamodb import TableKey, make_client
 from ctr_enrichment.enrichment import (
-    NULL,
     Addition,
+    CompiledRule,
     Fragments,
     Renderer,
     Status,
-    fragment_value,
+    compile_rules,
     lookup_key,
     render_fragments,
+    rule_statuses,
 )
 from ctr_enrichment.logs import JsonLogger
-from ctr_enrichment.lookup import LookupResult, LookupStream, TableKey, TableQuery, get_executor
+from ctr_enrichment.lookup import LookupResult, LookupStream, get_executor
 from ctr_enrichment.metrics import InvocationMetrics, emf_document, emit
-from ctr_enrichment.paths import target_state
+from ctr_enrichment.outcomes import FailureReason, LogMessage
 from ctr_enrichment.records import DecodedRecord, DecodeFailure, TransformedRecord, decode_record, encode_data
 from ctr_enrichment.response import fit_response
 
@@ -41,26 +41,6 @@ _POLL_EVERY = 64
 
 class LookupUnavailableError(RuntimeError):
     """Raised under ON_LOOKUP_ERROR=retry_batch so that Firehose retries the whole invocation."""
-
-
-def table_queries(rules: Iterable[Rule]) -> dict[str, TableQuery]:
-    """One query per table; rules sharing a table share a projection (the union of what they need)."""
-    keys: dict[str, str] = {}
-    projections: dict[str, list[str] | None] = {}
-    for rule in rules:
-        keys[rule.table] = rule.key
-        if rule.attributes is None:
-            projections[rule.table] = None
-        elif projections.get(rule.table, []) is not None:
-            projections.setdefault(rule.table, []).extend(attribute for _, attribute in rule.attributes)
-    return {
-        table: TableQuery(
-            table,
-            keys[table],
-            None if wanted is None else tuple(dict.fromkeys(a for a in wanted if a != keys[table])),
-        )
-        for table, wanted in projections.items()
-    }
 
 
 # What one cache entry costs beyond its key string and fragments: the OrderedDict's slot and linked-list
@@ -87,13 +67,7 @@ class Enricher:
     and every lookup fails with the reason, each record answered by the ON_LOOKUP_ERROR policy.
     """
 
-    def __init__(
-        self,
-        settings: Settings,
-        client_factory: Callable[[], Any] = make_client,
-        executor_factory: Callable[[], Executor] = get_executor,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, settings: Settings, clock: Callable[[], float] = time.monotonic) -> None:
         self.settings = settings
         self.cache = TTLCache(
             ttl_seconds=settings.cache_ttl_seconds,
@@ -103,35 +77,36 @@ class Enricher:
             clock=clock,
         )
         self.logger = JsonLogger(settings.log_level)
-        self.queries = table_queries(settings.rules)
-        self.renderer = Renderer(settings.rules)
-        self.rules_by_table = {
-            table: tuple(i for i, rule in enumerate(settings.rules) if rule.table == table) for table in self.queries
-        }
+        self.rules = compile_rules(settings.rules)
+        self.queries = {rule.query.table: rule.query for rule in self.rules}
+        self.renderer = Renderer(self.rules)
         self.client: Any = None
         self.client_error = ""
         try:
-            self.client = client_factory()
+            self.client = make_client()
         except Exception as error:  # e.g. no Region configured: lookups fail per key, no record is lost
             self.client_error = f"cannot create the DynamoDB client: {error!r}"
-            self.logger.error("DynamoDB client unavailable; every lookup will fail", error=self.client_error)
-        self.executor = executor_factory()
+            self.logger.error(LogMessage.CLIENT_UNAVAILABLE, error=self.client_error)
+        self.executor = get_executor()
         self._clock = clock
 
     def handle(self, event: Any, context: Any) -> dict[str, Any]:
         # The deadline first: nothing is built or sent for a call that could only come back too late.
         started = self._clock()
         deadline = Deadline.from_context(context, self._clock)
-        self.logger.bind(aws_request_id=getattr(context, "aws_request_id", None))
+        self.logger.bind(aws_request_id=context.aws_request_id)
         if not isinstance(event, dict) or not isinstance(event.get("records"), list):
             raise ValueError("event is not a Firehose transformation event: it has no 'records' list")
         stream = LookupStream(self.queries, self.client, self.executor, deadline, client_error=self.client_error)
-        invocation = _Invocation(self, stream)
+        policy = self.settings.on_lookup_error
+        invocation = _Invocation(
+            self.rules, cache=self.cache, renderer=self.renderer, logger=self.logger, policy=policy, stream=stream
+        )
         records, metrics = invocation.run(event["records"])
         metrics.duration_ms = round((self._clock() - started) * 1000, 3)
         # One line a minute or so at INFO: what an operator reads first when a dashboard looks wrong.
         self.logger.info(
-            "batch transformed",
+            LogMessage.BATCH_TRANSFORMED,
             records=metrics.records,
             ok=metrics.records - metrics.processing_failed,
             processing_failed=metrics.processing_failed,
@@ -147,12 +122,8 @@ class Enricher:
             duration_ms=metrics.duration_ms,
         )
         # The metrics line last: CloudWatch reads it whatever the level, and so do tools that tail the log.
-        emit(
-            emf_document(
-                metrics, self.settings.metrics_namespace, getattr(context, "function_name", ""), int(time.time() * 1000)
-            )
-        )
-        if invocation.failed and self.settings.on_lookup_error == "retry_batch":
+        emit(emf_document(metrics, self.settings.metrics_namespace, context.function_name, int(time.time() * 1000)))
+        if invocation.failed and policy == "retry_batch":
             raise LookupUnavailableError(
                 f"{len(invocation.failed)} lookup(s) failed ({next(iter(invocation.failed.values()))}); "
                 "ON_LOOKUP_ERROR=retry_batch asks Firehose to retry the whole batch"
@@ -163,11 +134,24 @@ class Enricher:
 class _Invocation:
     """The state of one batch: which records wait on which keys, and what has been answered."""
 
-    def __init__(self, enricher: Enricher, stream: LookupStream) -> None:
-        self.enricher = enricher
-        self.rules = enricher.settings.rules
+    def __init__(
+        self,
+        rules: tuple[CompiledRule, ...],
+        *,
+        cache: TTLCache,
+        renderer: Renderer,
+        logger: JsonLogger,
+        policy: LookupErrorPolicy,
+        stream: LookupStream,
+    ) -> None:
+        self.rules = rules
+        self.cache = cache
+        self.renderer = renderer
+        self.logger = logger
+        self.policy = policy
         self.stream = stream
-        self.debug = enricher.logger.enabled("DEBUG")
+        self.debug = logger.enabled("DEBUG")
+        self.warn = logger.warning  # bound once: rules warn through it from every record
         self.metrics = InvocationMetrics()
         self.statuses: Counter[Status] = Counter()
         self.resolved: dict[TableKey, Fragments | None] = {}
@@ -175,7 +159,7 @@ class _Invocation:
         self.waiting: dict[TableKey, list[int]] = {}  # key -> indexes of the records waiting for it
         self.unanswered: list[int] = []  # per record, how many of its keys are still waiting
         self.records: list[DecodedRecord | DecodeFailure | None] = []
-        self.keys: list[tuple[str | None, ...]] = []
+        self.keys: list[tuple[str | None, ...]] = []  # per record, its key for each rule (by rule index)
         self.outputs: list[TransformedRecord | None] = []
 
     def run(self, records: list[Any]) -> tuple[list[dict[str, Any]], InvocationMetrics]:
@@ -185,32 +169,25 @@ class _Invocation:
             if index % _POLL_EVERY == _POLL_EVERY - 1:
                 self._absorb(self.stream.ready())
         self._absorb(self.stream.finish())
-        logger = self.enricher.logger
+        logger = self.logger
         if self.failed:
             logger.error(
-                "DynamoDB lookups failed",
+                LogMessage.LOOKUPS_FAILED,
                 keys=len(self.failed),
                 reasons=sorted(set(self.failed.values())),
-                policy=self.enricher.settings.on_lookup_error,
+                policy=self.policy,
             )
         # Every record has been transformed: its last key was answered, or it had none to wait for.
         outputs: list[TransformedRecord] = self.outputs  # type: ignore[assignment]
         wire, self.metrics.oversize = fit_response(outputs)
         if self.metrics.oversize:
-            logger.warning(
-                "records returned as their original data to keep the response under 6,000,000 bytes",
-                count=self.metrics.oversize,
-            )
+            logger.warning(LogMessage.OVERSIZE, count=self.metrics.oversize)
         processing_failed = 0
         for answer, output in zip(wire, outputs, strict=True):
             if answer["result"] == "ProcessingFailed":
                 processing_failed += 1
                 if not answer["data"] and output.original:
-                    logger.warning(
-                        "record answered without its data: it is not base64, and would not fit the 6,000,000-byte "
-                        "response once escaped, or holds a lone surrogate the runtime cannot send",
-                        recordId=output.record_id,
-                    )
+                    logger.warning(LogMessage.WITHHELD, recordId=output.record_id)
         metrics = self.metrics
         metrics.found, metrics.not_found = self.statuses["found"], self.statuses["not_found"]
         metrics.skipped, metrics.errors = self.statuses["skipped"], self.statuses["error"]
@@ -224,26 +201,26 @@ class _Invocation:
         keys: tuple[str | None, ...] = ()
         if isinstance(record, DecodedRecord):
             document = record.document
-            keys = tuple([lookup_key(rule, document) for rule in self.rules])  # type: ignore[arg-type]
-            if document and self.enricher.renderer.appendable(record):
+            keys = tuple([lookup_key(rule.rule, document) for rule in self.rules])  # type: ignore[arg-type]
+            if document and self.renderer.appendable(record):
                 record.document = None  # answered from its raw bytes: the parsed object would only wait
         self.keys.append(keys)
         unanswered = 0
         for rule, key in zip(self.rules, keys, strict=False):
             if key is None:
                 continue
-            table_key = (rule.table, key)
+            table_key = (rule.query.table, key)
             if table_key in self.resolved or table_key in self.failed:
                 continue
             waiting = self.waiting.get(table_key)
             if waiting is None:
-                cached = self.enricher.cache.get(table_key)
+                cached = self.cache.get(table_key)
                 if cached is not MISS:
                     self.resolved[table_key] = cached
                     self.metrics.cache_hits += 1
                     continue
                 waiting = self.waiting[table_key] = []
-                self.stream.want(rule.table, key)
+                self.stream.want(*table_key)
             waiting.append(index)
             unanswered += 1
         self.unanswered.append(unanswered)
@@ -252,14 +229,13 @@ class _Invocation:
 
     def _absorb(self, results: Iterable[LookupResult]) -> None:
         """Take in lookup answers and finish every record whose last key was among them."""
-        rules, rules_by_table = self.rules, self.enricher.rules_by_table
         for result in results:
             self.metrics.dynamodb_calls += result.calls
             self.failed.update(result.failed)
             for table_key, item in result.items.items():
-                found = None if item is None else render_fragments(item, rules, rules_by_table[table_key[0]])
+                found = None if item is None else render_fragments(item, self.rules, table_key[0])
                 self.resolved[table_key] = found
-                self.enricher.cache.put(table_key, found)
+                self.cache.put(table_key, found)
             for table_key in chain(result.items, result.failed):
                 for index in self.waiting.pop(table_key, ()):
                     self.unanswered[index] -= 1
@@ -272,86 +248,46 @@ class _Invocation:
         output, statuses = self._transform(record, self.keys[index])
         self.outputs[index] = output
         self.records[index] = None  # the decoded document is no longer needed
+        self.statuses.update(statuses)
         if self.debug:
-            self.enricher.logger.debug(
-                "record transformed",
+            self.logger.debug(
+                LogMessage.RECORD_TRANSFORMED,
                 recordId=output.record_id,
                 result=output.result,
-                statuses=dict(zip(self.enricher.renderer.names, statuses, strict=False)),
+                statuses=dict(zip(self.renderer.names, statuses, strict=False)),
             )
-
-    def _failed(self, record: DecodedRecord | DecodeFailure, reason: str) -> TransformedRecord:
-        self.enricher.logger.warning("record failed processing", recordId=record.record_id, reason=reason)
-        return TransformedRecord(
-            record.record_id, "ProcessingFailed", record.original, record.original, record.original_size
-        )
 
     def _transform(
         self, record: DecodedRecord | DecodeFailure, keys: tuple[str | None, ...]
     ) -> tuple[TransformedRecord, list[Status]]:
         """The output record, and each rule's status (none for data that could not be decoded)."""
-        if isinstance(record, DecodeFailure):
-            return self._failed(record, record.reason), []
         statuses: list[Status] = []
-        additions: list[Addition] = []
-        for index, rule in enumerate(self.rules):
-            key = keys[index]
-            status: Status
-            if key is None:
-                status = "skipped"
-            elif (rule.table, key) in self.failed:
-                status = "error"
-            else:
-                fragments = self.resolved[(rule.table, key)]
-                status = self._write(record, index, rule, None if fragments is None else fragments[index], additions)
-            statuses.append(status)
-        self.statuses.update(statuses)
-        if "error" in statuses and self.enricher.settings.on_lookup_error == "processing_failed":
-            return self._failed(record, "lookup failed and ON_LOOKUP_ERROR=processing_failed"), statuses
-        try:
-            rendered = self.enricher.renderer.render(record, tuple(statuses), additions)
-        except RecursionError:  # parsed just below the interpreter's limit, too deep to write back out
-            return self._failed(record, "data is JSON nested too deeply to re-serialise"), statuses
-        output = TransformedRecord(record.record_id, "Ok", encode_data(rendered), record.original, record.original_size)
-        return output, statuses
-
-    def _write(
-        self, record: DecodedRecord, index: int, rule: Rule, fragment: bytes | None, additions: list[Addition]
-    ) -> Status:
-        """Decide what one rule does to the document, given what is at its target now; returns its status.
-
-        Nothing there (or null): the found object, or null for an unknown caller, is written. An object there:
-        the found attributes are merged in, every key the CTR already has is kept. Any other value, or a path
-        blocked by one: the rule is skipped. An unknown caller never replaces a value with null.
-        """
-        document = record.document
-        state, existing = ("absent", None) if document is None else target_state(document, rule.target)
-        if state == "blocked":
-            self._warn_skipped(record, rule, "target path is blocked by a non-object value; rule skipped")
-            return "skipped"
-        if fragment is None:  # not in the table
-            if state == "absent":
-                additions.append((index, NULL))
-            return "not_found"
-        if state == "absent":
-            additions.append((index, fragment))
-        elif state == "object":
-            found = fragment_value(fragment)
-            kept = [name for name in found if name in existing]
-            for name, value in found.items():
-                existing.setdefault(name, value)
-            if kept:
-                self.enricher.logger.warning(
-                    "target already holds some of the found attributes; the record's values are kept",
-                    recordId=record.record_id,
-                    rule=rule.name,
-                    target=".".join(rule.target),
-                    keys=kept,
-                )
+        if isinstance(record, DecodeFailure):
+            reason: str = record.reason
         else:
-            self._warn_skipped(record, rule, "target holds a value that is not an object; rule skipped")
-            return "skipped"
-        return "found"
-
-    def _warn_skipped(self, record: DecodedRecord, rule: Rule, message: str) -> None:
-        self.enricher.logger.warning(message, recordId=record.record_id, rule=rule.name, target=".".join(rule.target))
+            additions: list[Addition] = []
+            statuses = rule_statuses(
+                record,
+                keys,
+                self.rules,
+                resolved=self.resolved,
+                failed=self.failed,
+                additions=additions,
+                warn=self.warn,
+            )
+            if "error" in statuses and self.policy == "processing_failed":
+                reason = FailureReason.LOOKUP_FAILED
+            else:
+                try:
+                    rendered = self.renderer.render(record, tuple(statuses), additions)
+                except RecursionError:  # parsed just below the interpreter's limit, too deep to write back out
+                    reason = FailureReason.NESTED_TOO_DEEPLY_TO_WRITE
+                else:
+                    ok = TransformedRecord(
+                        record.record_id, "Ok", encode_data(rendered), record.original, record.original_size
+                    )
+                    return ok, statuses
+        self.logger.warning(LogMessage.RECORD_FAILED, recordId=record.record_id, reason=reason)
+        original = record.original
+        failed = TransformedRecord(record.record_id, "ProcessingFailed", original, original, record.original_size)
+        return failed, statuses

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from ctr_enrichment.jsontext import DECODER
+from ctr_enrichment.outcomes import FailureReason
 
 Result = Literal["Ok", "Dropped", "ProcessingFailed"]
 RESULTS: frozenset[str] = frozenset(("Ok", "Dropped", "ProcessingFailed"))
@@ -26,6 +27,11 @@ _JSON_KINDS = {
 }
 
 
+def wire_length(text: str) -> int:
+    """The bytes ``text`` takes inside a JSON string as the runtime writes it (ensure_ascii: the widest)."""
+    return len(json.dumps(text)) - 2
+
+
 @dataclass(frozen=True, slots=True)
 class TransformedRecord:
     """One output record, and the input data it falls back to. It cannot be built with an invalid result."""
@@ -34,8 +40,8 @@ class TransformedRecord:
     result: Result
     data: str
     original: str
-    # The bytes `original` takes in the response once JSON-escaped (without its quotes); -1: measure it.
-    original_size: int = -1
+    # The bytes `original` takes in the response once JSON-escaped (without its quotes), as the runtime writes it.
+    original_size: int
 
     def __post_init__(self) -> None:
         if self.result not in RESULTS:
@@ -78,47 +84,46 @@ class DecodeFailure:
     @property
     def original_size(self) -> int:
         """What the original takes in the response: the runtime JSON-escapes data that is not base64."""
-        if self.reason == NOT_BASE64:
-            return len(json.dumps(self.original)) - 2  # ensure_ascii, as the runtime's marshaller: the widest
+        if self.reason == FailureReason.NOT_BASE64:
+            return wire_length(self.original)
         return len(self.original)
-
-
-NOT_BASE64 = "data is not valid base64"
 
 
 def decode_record(record: object) -> DecodedRecord | DecodeFailure:
     """Decode one Firehose input record; every way it can be malformed becomes a DecodeFailure with a reason."""
     if not isinstance(record, dict):
-        return DecodeFailure(None, "", f"record is a {type(record).__name__}, not an object")
+        return DecodeFailure(None, "", FailureReason.RECORD_NOT_AN_OBJECT.format(kind=type(record).__name__))
     record_id = record.get("recordId")
     data = record.get("data")
     if not isinstance(data, str):
-        return DecodeFailure(record_id, "", "record has no 'data' string")
+        return DecodeFailure(record_id, "", FailureReason.NO_DATA)
     try:
         # strict_mode rejects what b64decode would silently skip, without b64decode's per-call regex.
         raw = binascii.a2b_base64(data, strict_mode=True)
     except (binascii.Error, ValueError):
-        return DecodeFailure(record_id, data, NOT_BASE64)
+        return DecodeFailure(record_id, data, FailureReason.NOT_BASE64)
     raw = raw.strip(_JSON_WHITESPACE)
     if not raw:
-        return DecodeFailure(record_id, data, "data is empty")
+        return DecodeFailure(record_id, data, FailureReason.EMPTY)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        return DecodeFailure(record_id, data, f"data is not valid UTF-8 (byte {error.start})")
+        return DecodeFailure(record_id, data, FailureReason.NOT_UTF8.format(byte=error.start))
     if text.startswith("\ufeff"):
-        return DecodeFailure(record_id, data, "data is not valid JSON: Unexpected UTF-8 BOM")
+        return DecodeFailure(record_id, data, FailureReason.NOT_JSON.format(error="Unexpected UTF-8 BOM"))
     try:
         # The text has no surrounding whitespace left, so raw_decode must consume all of it.
         document, end = DECODER.raw_decode(text)
     except RecursionError:
-        return DecodeFailure(record_id, data, "data is JSON nested too deeply")
+        return DecodeFailure(record_id, data, FailureReason.NESTED_TOO_DEEPLY)
     except ValueError as error:
-        return DecodeFailure(record_id, data, f"data is not valid JSON: {error}")
+        return DecodeFailure(record_id, data, FailureReason.NOT_JSON.format(error=error))
     if end != len(text):
-        return DecodeFailure(record_id, data, f"data is not valid JSON: extra data after the value at char {end}")
+        return DecodeFailure(
+            record_id, data, FailureReason.NOT_JSON.format(error=f"extra data after the value at char {end}")
+        )
     if not isinstance(document, dict):
-        return DecodeFailure(record_id, data, f"data is {_JSON_KINDS[type(document)]}, not an object")
+        return DecodeFailure(record_id, data, FailureReason.NOT_AN_OBJECT.format(kind=_JSON_KINDS[type(document)]))
     return DecodedRecord(record_id, data, raw, document)
 
 

@@ -26,15 +26,6 @@ _SEPARATOR = len(", ")
 _FIXED = len('{"recordId": , "result": "", "data": ""}')
 
 
-def wire_length(text: str) -> int:
-    """The bytes ``text`` takes inside a JSON string as the runtime writes it (ensure_ascii: the widest)."""
-    return len(json.dumps(text)) - 2
-
-
-def _original_size(record: TransformedRecord) -> int:
-    return record.original_size if record.original_size >= 0 else wire_length(record.original)
-
-
 def _is_base64(text: str) -> bool:
     try:
         binascii.a2b_base64(text, strict_mode=True)
@@ -72,7 +63,7 @@ def fit_response(records: list[TransformedRecord], limit: int = MAX_RESPONSE_BYT
     separators = _SEPARATOR * max(0, count - 1)
     # One json.dumps over all ids measures every id exactly as the runtime will write it.
     ids = len(json.dumps([record.record_id for record in records])) - len("[]") - separators
-    sizes = [_original_size(record) for record in records]
+    sizes = [record.original_size for record in records]
     minimum = _ENVELOPE + separators + count * (_FIXED + len("ProcessingFailed")) + ids + sum(sizes)
     withheld = {index for index, record in enumerate(records) if _unsendable(record)}
     minimum -= sum(sizes[index] for index in withheld)

@@ -1,29 +1,28 @@
-"""``ctr-enrichment``, the command line of the tools: ``replay --help``, ``opensearch-setup --help``."""
+"""``ctr-enrichment``, the command line of the tools: ``replay --help``, ``opensearch-setup --help``.
+
+This module parses the arguments and hands them to the command; the work is done elsewhere. A problem the user
+can fix (``ToolError``) leaves through ``_error``: one line on stderr and an exit status, never a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
 
 from ctr_enrichment.config import LOOKUP_ERROR_POLICIES
-from ctr_enrichment_tools import opensearch_setup
-from ctr_enrichment_tools.errors import ReplayError
+from ctr_enrichment_tools import opensearch_setup, terminal
+from ctr_enrichment_tools.errors import ToolError
 from ctr_enrichment_tools.firehose_events import DEFAULT_BUFFER_MB, MAX_BUFFER_MB, MIN_BUFFER_MB
-from ctr_enrichment_tools.lambda_runner import DEFAULT_TIMEOUT_SECONDS
+from ctr_enrichment_tools.harness import TIMEOUT_SECONDS
 from ctr_enrichment_tools.opensearch import DEFAULT_INDEX, DEFAULT_ROTATION, ROTATION_PERIODS
 from ctr_enrichment_tools.outputs import BulkSettings
-from ctr_enrichment_tools.replay import ReplayOptions, run_replay
-from ctr_enrichment_tools.report import ReplaySummary, render_outputs
+from ctr_enrichment_tools.replay import ReplayOptions, read_rules, replay_command, shortcut_rules
 
 PROG = "ctr-enrichment"
 DEFAULT_OUT_DIR = "replay-output"
-MAX_COLUMNS = 100
 # Firehose waits at most 300 s for a transformation.
 MAX_TIMEOUT_SECONDS = 300.0
 
@@ -110,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout",
         metavar="SECONDS",
         type=_timeout,
-        default=DEFAULT_TIMEOUT_SECONDS,
+        default=TIMEOUT_SECONDS,
         help="the function's timeout (default: %(default)g, like the module's lambda_timeout_seconds)",
     )
     out = replay.add_argument_group("outputs")
@@ -140,23 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def shortcut_rules(table: str, key: str, attributes: Sequence[str] | None) -> str:
-    """The module's default rule (caller number to ``Customer``) on ``table``, as ENRICHMENT_RULES."""
-    rule: dict[str, object] = {
-        "name": "customer",
-        "source": "CustomerEndpoint.Address",
-        "table": table,
-        "key": key,
-        "target": "Customer",
-        "normalize": "phone",
-    }
-    if attributes:
-        pairs = [item.partition("=") for item in attributes]
-        rule["attributes"] = {output: attribute if separator else output for output, separator, attribute in pairs}
-    return json.dumps([rule], ensure_ascii=False)
-
-
 def _rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
+    """The ENRICHMENT_RULES document from --rules, --table or the environment (exactly one of them)."""
     if args.rules and args.table:
         parser.error("give either --rules or --table, not both")
     if args.attribute and not args.table:
@@ -164,24 +148,11 @@ def _rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
     if args.table:
         return shortcut_rules(args.table, args.key, args.attribute)
     if args.rules:
-        if not args.rules.startswith("@"):
-            return str(args.rules)
-        try:
-            return Path(args.rules[1:]).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ReplayError(f"cannot read the rules from {args.rules[1:]}: {error}") from None
+        return read_rules(args.rules)
     from_environment = os.environ.get("ENRICHMENT_RULES", "").strip()
     if not from_environment:
         parser.error("give the rules: --rules JSON|@FILE, or --table NAME, or set ENRICHMENT_RULES")
     return from_environment
-
-
-def can_draw_blocks(stream: TextIO) -> bool:
-    try:
-        "█░".encode(stream.encoding or "ascii")
-    except (UnicodeEncodeError, LookupError):
-        return False
-    return True
 
 
 def replay_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> ReplayOptions:
@@ -200,41 +171,35 @@ def replay_options(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         top=args.top,
         verbose=args.verbose,
         progress=sys.stderr.isatty() if args.progress is None else args.progress,
-        columns=min(MAX_COLUMNS, shutil.get_terminal_size((MAX_COLUMNS, 24)).columns),
-        ascii_only=not can_draw_blocks(sys.stdout),
+        columns=terminal.columns(),
+        ascii_only=not terminal.can_draw_blocks(sys.stdout),
     )
 
 
-def silence_closed_stdout() -> None:
-    """After ``| head`` closed the pipe: send the rest to /dev/null so that exiting does not print a traceback."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+def _error(prefix: str, message: str, status: int) -> int:
+    """The one way out for a problem the user can fix: a single line on stderr, and the exit status."""
+    sys.stderr.write(f"{prefix}: error: {message}\n")
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     prefix = f"{PROG} {args.command}"
-    if args.command == "opensearch-setup":
-        return opensearch_setup.run(args, sys.stdout, sys.stderr, prefix)
     try:
-        options = replay_options(args, parser)
-        summary: ReplaySummary = run_replay(options, sys.stdout, sys.stderr)
-    except ReplayError as error:
-        sys.stderr.write(f"{prefix}: error: {error}\n")
-        return 1
+        if args.command == "opensearch-setup":
+            opensearch_setup.run(args, sys.stdout)
+            return 0
+        succeeded = replay_command(replay_options(args, parser), sys.stdout, sys.stderr)
+    except ToolError as error:
+        return _error(prefix, str(error), error.exit_status)
     except KeyboardInterrupt:
         sys.stderr.write(f"\n{prefix}: interrupted\n")
         return 130
     except BrokenPipeError:
-        silence_closed_stdout()
+        terminal.silence_closed_stdout()
         return 1
-    try:
-        sys.stdout.write(render_outputs(summary))
-        sys.stdout.flush()
-    except BrokenPipeError:
-        silence_closed_stdout()
-    return 0 if summary.succeeded else 1
+    return 0 if succeeded else 1
 
 
 if __name__ == "__main__":

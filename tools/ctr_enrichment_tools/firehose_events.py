@@ -1,9 +1,9 @@
-"""Firehose data-transformation events, built from input records the way Firehose builds them.
+"""The replay's events: input records buffered into invocations the way Firehose buffers them.
 
-Firehose buffers incoming records and invokes the function synchronously with each buffer: an event of
-``invocationId``, ``deliveryStreamArn``, ``region`` and ``records``, each record a ``recordId``, an
-``approximateArrivalTimestamp`` (ms) and its ``data`` in base64. The buffer size is the processor parameter
-``BufferSizeInMBs``: 0.2 to 3 MB, 1 MB by default (the module's ``processor_buffering_size_mb``).
+Firehose buffers incoming records and invokes the function synchronously with each buffer (the events
+themselves are built by ``harness.FirehoseEvents``, as for every other run of the function). The buffer size
+is the processor parameter ``BufferSizeInMBs``: 0.2 to 3 MB, 1 MB by default (the module's
+``processor_buffering_size_mb``).
 
 A batch is closed before a record would take its data past the buffer size, so no event carries more than
 that (a record larger than the whole buffer travels alone), and before the serialised event would pass
@@ -12,15 +12,14 @@ the synchronous invocation limit of Lambda (6 MB; counted as 6,000,000 bytes, li
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 import time
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from ctr_enrichment_tools.harness import FirehoseEvents
 from ctr_enrichment_tools.inputs import InputRecord
 
 MIB = 1024 * 1024
@@ -28,8 +27,7 @@ DEFAULT_BUFFER_MB = 1.0
 MIN_BUFFER_MB = 0.2
 MAX_BUFFER_MB = 3.0
 MAX_REQUEST_BYTES = 6_000_000
-# The replay has no real stream or function; these placeholders keep the ARNs well formed.
-REPLAY_ACCOUNT_ID = "000000000000"
+# The name the replay gives the function and its stream (no real one is behind it).
 REPLAY_NAME = "ctr-enrichment-replay"
 _SEPARATOR = len(", ")
 
@@ -39,14 +37,6 @@ def buffer_size_bytes(megabytes: float) -> int:
     if not MIN_BUFFER_MB <= megabytes <= MAX_BUFFER_MB:
         raise ValueError(f"the buffer size must be from {MIN_BUFFER_MB} to {MAX_BUFFER_MB} MB, got {megabytes:g}")
     return int(megabytes * MIB)
-
-
-def delivery_stream_arn(region: str) -> str:
-    return f"arn:aws:firehose:{region}:{REPLAY_ACCOUNT_ID}:deliverystream/{REPLAY_NAME}"
-
-
-def lambda_arn(region: str) -> str:
-    return f"arn:aws:lambda:{region}:{REPLAY_ACCOUNT_ID}:function:{REPLAY_NAME}"
 
 
 class RecordIds:
@@ -74,49 +64,36 @@ class FirehoseBatch:
     request_bytes: int
 
 
-class EventBuilder:
-    """Packs records into events, one buffer at a time; ``add`` returns an event when one is full."""
+class EventBuffer:
+    """Packs records into events (built by ``FirehoseEvents``), one buffer at a time; ``add`` returns a full one."""
 
     def __init__(
         self,
         *,
         buffer_size: int,
-        region: str,
-        stream_arn: str | None = None,
+        events: FirehoseEvents,
         max_request_bytes: int = MAX_REQUEST_BYTES,
         record_ids: Iterator[str] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.buffer_size = buffer_size
-        self.region = region
-        self.stream_arn = stream_arn or delivery_stream_arn(region)
+        self.events = events
         self.max_request_bytes = max_request_bytes
         self._record_ids = record_ids or RecordIds()
         self._clock = clock
         self._start()
 
     def _start(self) -> None:
-        self._invocation_id = str(uuid.uuid4())
         self._entries: list[dict[str, Any]] = []
+        self._event = self.events.event(self._entries)
         self._sources: list[InputRecord] = []
         self._data_bytes = 0
-        envelope = {
-            "invocationId": self._invocation_id,
-            "deliveryStreamArn": self.stream_arn,
-            "region": self.region,
-            "records": [],
-        }
-        self._request_bytes = len(json.dumps(envelope))
+        self._request_bytes = len(json.dumps(self._event))
 
     def add(self, record: InputRecord) -> FirehoseBatch | None:
         """Buffer a record; returns the previous batch if this record did not fit in it."""
-        entry = {
-            "recordId": next(self._record_ids),
-            "approximateArrivalTimestamp": record.arrival_ms
-            if record.arrival_ms is not None
-            else int(self._clock() * 1000),
-            "data": base64.b64encode(record.data).decode("ascii"),
-        }
+        arrival_ms = record.arrival_ms if record.arrival_ms is not None else int(self._clock() * 1000)
+        entry = self.events.record(record.data, record_id=next(self._record_ids), arrival_ms=arrival_ms)
         entry_bytes = len(json.dumps(entry))
         closed = None
         if self._entries and (
@@ -138,12 +115,7 @@ class EventBuilder:
         if not self._entries:
             return None
         batch = FirehoseBatch(
-            event={
-                "invocationId": self._invocation_id,
-                "deliveryStreamArn": self.stream_arn,
-                "region": self.region,
-                "records": self._entries,
-            },
+            event=self._event,
             sources=tuple(self._sources),
             data_bytes=self._data_bytes,
             request_bytes=self._request_bytes,
@@ -152,12 +124,12 @@ class EventBuilder:
         return batch
 
 
-def build_events(records: Iterable[InputRecord], builder: EventBuilder) -> Iterator[FirehoseBatch]:
+def build_events(records: Iterable[InputRecord], buffer: EventBuffer) -> Iterator[FirehoseBatch]:
     """Every batch of ``records``, in order, as soon as it is full."""
     for record in records:
-        batch = builder.add(record)
+        batch = buffer.add(record)
         if batch is not None:
             yield batch
-    last = builder.flush()
+    last = buffer.flush()
     if last is not None:
         yield last

@@ -33,6 +33,7 @@ from fnmatch import fnmatchcase
 from typing import Any, TextIO
 
 from ctr_enrichment_tools import opensearch_bodies as bodies
+from ctr_enrichment_tools.errors import SetupError, UsageError
 from ctr_enrichment_tools.opensearch import ROTATION_PERIODS
 from ctr_enrichment_tools.opensearch_bodies import Deployment, Engine
 
@@ -54,14 +55,6 @@ _SAMPLE_SUFFIXES = ("", "-2026-11-20", "-2026-11-20-01", "-2026-w46", "-2026-11"
 
 def now_ms() -> int:
     return int(time.time() * 1000)
-
-
-class SetupError(Exception):
-    """A request failed, or the domain cannot do what was asked; the message says what to do."""
-
-
-class UsageError(SetupError):
-    """The options contradict each other or the domain (exit status 2)."""
 
 
 # --- HTTP, signed or not -------------------------------------------------------------------------------------
@@ -689,15 +682,8 @@ def options_from(args: argparse.Namespace) -> Options:
     )
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO, prog: str) -> int:
-    try:
-        options = options_from(args)
-        domain = Domain(args.endpoint, args.region, args.profile, args.sign)
-        Setup(domain, options, out).run()
-    except UsageError as error:
-        err.write(f"{prog}: error: {error}\n")
-        return 2
-    except SetupError as error:
-        err.write(f"{prog}: error: {error}\n")
-        return 1
-    return 0
+def run(args: argparse.Namespace, out: TextIO) -> None:
+    """Set the domain up as the parsed arguments say; raises ``SetupError`` (``UsageError``) for what to fix."""
+    options = options_from(args)
+    domain = Domain(args.endpoint, args.region, args.profile, args.sign)
+    Setup(domain, options, out).run()

@@ -18,10 +18,12 @@ from botocore.exceptions import (
     ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
+    ProfileNotFound,
     ReadTimeoutError,
 )
 
 from ctr_enrichment.config import Rule
+from ctr_enrichment.dynamodb import TableQuery
 from ctr_enrichment_tools.errors import ReplayError
 
 PROBE_KEY = "ctr-enrichment-replay-probe"
@@ -48,8 +50,13 @@ def _one_line(text: object) -> str:
 
 def check_aws(rules: Iterable[Rule], endpoint_url: str | None) -> str:
     """Check the region, the credentials and every table; returns the region."""
-    session = boto3.session.Session()
-    region = session.region_name
+    try:
+        session = boto3.session.Session()
+        region = session.region_name
+    except ProfileNotFound as error:
+        raise ReplayError(f"{error}: check --profile or AWS_PROFILE (aws configure list-profiles)") from None
+    except BotoCoreError as error:  # a configuration file that cannot be read, ...
+        raise ReplayError(f"cannot read the AWS configuration: {_one_line(error)}") from None
     if not region:
         raise ReplayError("no AWS region configured: pass --region, or set AWS_REGION or a region in your profile")
     try:
@@ -71,13 +78,8 @@ def check_aws(rules: Iterable[Rule], endpoint_url: str | None) -> str:
 
 
 def _probe(client: Any, rule: Rule, where: str) -> None:
-    request = {
-        rule.table: {
-            "Keys": [{rule.key: {"S": PROBE_KEY}}],
-            "ProjectionExpression": "#k",
-            "ExpressionAttributeNames": {"#k": rule.key},
-        }
-    }
+    # The function's own request format, for one key and only the key attribute.
+    request = {rule.table: TableQuery(rule.table, rule.key, projection=()).request([PROBE_KEY])}
     try:
         client.batch_get_item(RequestItems=request)
     except ClientError as error:

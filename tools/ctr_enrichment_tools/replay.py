@@ -6,27 +6,35 @@ import base64
 import binascii
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
 from ctr_enrichment.config import ConfigError, Settings, load_settings
+from ctr_enrichment.outcomes import FailureReason
 from ctr_enrichment_tools.chart import ChartSpec
-from ctr_enrichment_tools.environment import patched_environ
 from ctr_enrichment_tools.errors import ReplayError
 from ctr_enrichment_tools.firehose_events import (
     DEFAULT_BUFFER_MB,
     MAX_REQUEST_BYTES,
-    EventBuilder,
+    REPLAY_NAME,
+    EventBuffer,
     FirehoseBatch,
     buffer_size_bytes,
     build_events,
+)
+from ctr_enrichment_tools.harness import (
+    TIMEOUT_SECONDS,
+    FirehoseEvents,
+    LambdaContext,
+    delivery_stream_arn,
     lambda_arn,
+    patched_environ,
 )
 from ctr_enrichment_tools.inputs import InputItem, InputProblem, InputRecord, ReadProgress, read_inputs, resolve_inputs
 from ctr_enrichment_tools.inputs import total_size as inputs_size
-from ctr_enrichment_tools.lambda_runner import DEFAULT_TIMEOUT_SECONDS, HandlerRunner, Invocation
+from ctr_enrichment_tools.lambda_runner import Invocation, invoke, start_function
 from ctr_enrichment_tools.outputs import (
     BULK,
     ENRICHED,
@@ -41,8 +49,8 @@ from ctr_enrichment_tools.outputs import (
     ReplayOutputs,
 )
 from ctr_enrichment_tools.preflight import check_aws
-from ctr_enrichment_tools.progress import ProgressBar
-from ctr_enrichment_tools.report import FailedRecord, ReplaySummary, render_summary
+from ctr_enrichment_tools.report import FailedRecord, ReplaySummary, render_outputs, render_summary
+from ctr_enrichment_tools.terminal import ProgressBar, silence_closed_stdout
 
 # Warnings about unreadable lines stop after this many; the summary still counts them all.
 MAX_PRINTED_PROBLEMS = 20
@@ -59,7 +67,7 @@ class ReplayOptions:
     profile: str | None = None
     on_lookup_error: str = "deliver_unenriched"
     buffer_mb: float = DEFAULT_BUFFER_MB
-    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    timeout_seconds: float = TIMEOUT_SECONDS
     bulk: BulkSettings | None = None
     chart_field: str | None = None
     top: int = 10
@@ -67,6 +75,32 @@ class ReplayOptions:
     progress: bool = False
     columns: int = 80
     ascii_only: bool = False
+
+
+def shortcut_rules(table: str, key: str, attributes: Sequence[str] | None) -> str:
+    """The module's default rule (caller number to ``Customer``) on ``table``, as ENRICHMENT_RULES."""
+    rule: dict[str, object] = {
+        "name": "customer",
+        "source": "CustomerEndpoint.Address",
+        "table": table,
+        "key": key,
+        "target": "Customer",
+        "normalize": "phone",
+    }
+    if attributes:
+        pairs = [item.partition("=") for item in attributes]
+        rule["attributes"] = {output: attribute if separator else output for output, separator, attribute in pairs}
+    return json.dumps([rule], ensure_ascii=False)
+
+
+def read_rules(argument: str) -> str:
+    """The rules given as ``--rules``: the JSON document itself, or ``@FILE`` holding it."""
+    if not argument.startswith("@"):
+        return argument
+    try:
+        return Path(argument[1:]).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ReplayError(f"cannot read the rules from {argument[1:]}: {error}") from None
 
 
 def handler_environment(options: ReplayOptions) -> dict[str, str | None]:
@@ -120,12 +154,17 @@ def run_replay(options: ReplayOptions, stdout: TextIO, stderr: TextIO) -> Replay
         )
         progress = ReadProgress(inputs_size(sources))
         bar = ProgressBar(stderr, progress, enabled=options.progress)
-        outputs = ReplayOutputs(options.out_dir, lambda_arn(region), options.bulk)
-        with HandlerRunner({}, region=region, timeout_seconds=options.timeout_seconds) as runner, outputs:
+        outputs = ReplayOutputs(options.out_dir, lambda_arn(region, REPLAY_NAME), options.bulk)
+        function = start_function()
+        with outputs:
             records = _records(read_inputs(sources, progress), summary, bar, stderr)
-            builder = EventBuilder(buffer_size=buffer_size, region=region)
-            for batch in build_events(records, builder):
-                invocation = runner.invoke(batch.event)
+            events = FirehoseEvents(region=region, stream_arn=delivery_stream_arn(region, REPLAY_NAME))
+            buffer = EventBuffer(buffer_size=buffer_size, events=events)
+            for batch in build_events(records, buffer):
+                context = LambdaContext(
+                    remaining_ms=options.timeout_seconds * 1000, function_name=REPLAY_NAME, region=region
+                )
+                invocation = invoke(function, batch.event, context)
                 _absorb(batch, invocation, summary, outputs, chart)
                 if options.verbose:
                     bar.clear()
@@ -139,6 +178,17 @@ def run_replay(options: ReplayOptions, stdout: TextIO, stderr: TextIO) -> Replay
             outputs.write_summary(summary.to_json(), text)
     stdout.write(text)
     return summary
+
+
+def replay_command(options: ReplayOptions, stdout: TextIO, stderr: TextIO) -> bool:
+    """``ctr-enrichment replay``: the replay, then what each output holds; True when every input was replayed."""
+    summary = run_replay(options, stdout, stderr)
+    try:
+        stdout.write(render_outputs(summary))
+        stdout.flush()
+    except BrokenPipeError:
+        silence_closed_stdout()
+    return summary.succeeded
 
 
 def _chart_spec(settings: Settings, field: str | None) -> ChartSpec:
@@ -230,7 +280,7 @@ def _absorb(
 def _unlogged_reason(invocation: Invocation) -> str:
     # The handler logs a reason for each record it fails, except those that no longer fit in the response.
     if invocation.metrics.get("Oversize"):
-        return "the enriched record did not fit in the 6,000,000-byte response (Oversize)"
+        return FailureReason.OVERSIZE
     return f"no reason logged (see {LAMBDA_LOG})"
 
 
