@@ -54,7 +54,37 @@ def test_the_chart_field_defaults_to_the_first_rule_s_first_attribute_and_can_be
         False,
     )
     chosen = ChartSpec.for_rules(rules, "Queue.Name")
-    assert chosen.rule is None and chosen.classify({"Queue": {"Name": "BasicQueue"}}) == ("BasicQueue", True)
+    assert chosen.rules == () and chosen.classify({"Queue": {"Name": "BasicQueue"}}) == ("BasicQueue", True)
+    assert chosen.classify({"Queue": None, "EnrichmentStatus": {"customer": "found"}}) == ("(no Name)", False)
+
+
+def test_rules_sharing_a_target_say_why_by_the_rule_for_the_records_channel() -> None:
+    phone = {**CUSTOMER_RULE, "endpoint_types": ["TELEPHONE_NUMBER"]}
+    email = {**CUSTOMER_RULE, "name": "email", "normalize": "email", "endpoint_types": ["EMAIL_ADDRESS"]}
+    spec = ChartSpec.for_rules(parse_rules(json.dumps([phone, email])))
+    assert [rule.name for rule in spec.rules] == ["customer", "email"]
+    statuses = [
+        {"customer": "skipped", "email": "not_found"},
+        {"customer": "not_found", "email": "skipped"},
+        {"customer": "skipped", "email": "skipped"},
+        {"customer": "skipped", "email": "error"},
+    ]
+    assert [spec.classify({"EnrichmentStatus": status})[0] for status in statuses] == [
+        "(caller not in the table)",
+        "(caller not in the table)",
+        "(no caller number or address)",
+        "(lookup error)",
+    ]
+    (email_only,) = parse_rules(json.dumps([email]))
+    assert ChartSpec.for_rules([email_only]).classify({"EnrichmentStatus": {"email": "skipped"}}) == (
+        "(no caller address)",
+        False,
+    )
+    none_rule = parse_rules(json.dumps([{**CUSTOMER_RULE, "normalize": "none"}]))
+    assert ChartSpec.for_rules(none_rule).classify({"EnrichmentStatus": {"customer": "skipped"}}) == (
+        "(nothing to look up)",
+        False,
+    )
 
 
 def test_the_top_companies_get_bars_the_rest_one_row_and_wide_characters_stay_aligned() -> None:
