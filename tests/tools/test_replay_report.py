@@ -121,21 +121,21 @@ def test_the_progress_bar_shows_after_a_moment_redraws_in_place_and_clears() -> 
     stream = io.StringIO()
     progress = ReadProgress(total_bytes=1000, done_bytes=250)
     bar = ProgressBar(stream, progress, enabled=True, clock=lambda: now[0])
-    bar.update(10, 1)
+    bar.update("10 records, 1 invocations")
     assert stream.getvalue() == ""  # a short replay never shows a bar
     now[0] = 1.0
-    bar.update(100, 2)
+    bar.update("100 records, 2 invocations")
     assert stream.getvalue() == "\r" + "█" * 7 + "░" * 21 + "  25%  100 records, 2 invocations"
     now[0], progress.done_bytes = 2.0, 1000
-    bar.update(12_345, 13)
+    bar.update("12,345 records, 13 invocations")
     last = "█" * 28 + " 100%  12,345 records, 13 invocations"
     assert stream.getvalue().endswith("\r" + last)
     bar.clear()
     assert stream.getvalue().endswith("\r" + last + "\r" + " " * len(last) + "\r")
     unknown_size = ProgressBar(io.StringIO(), ReadProgress(None), enabled=True)
-    assert unknown_size.line(5, 1) == "5 records, 1 invocations"
+    assert unknown_size.line("5 records, 1 invocations") == "5 records, 1 invocations"
     silent = io.StringIO()
-    ProgressBar(silent, progress, enabled=False, show_after=0).update(1, 1)
+    ProgressBar(silent, progress, enabled=False, show_after=0).update("1 record")
     assert silent.getvalue() == ""
 
 

@@ -135,17 +135,27 @@ def chart_rows(values: Counter[str], reasons: Counter[str], top: int) -> list[tu
 
 
 def render_chart(
-    title: str, rows: Sequence[tuple[str, int, bool]], *, columns: int = 80, ascii_only: bool = False
+    title: str,
+    rows: Sequence[tuple[str, int, bool]],
+    *,
+    columns: int = 80,
+    ascii_only: bool = False,
+    notes: Sequence[str] = (),
 ) -> list[str]:
-    """Horizontal bars scaled to the largest row: solid for values, light for the reasons a value is missing."""
+    """Horizontal bars scaled to the largest row: solid for values, light for the reasons a value is missing.
+    ``notes`` (one per row, such as an example) are written after the bars."""
     if not rows:
         return [title, "  (no documents)"]
     label_width = min(MAX_LABEL_WIDTH, max(display_width(label) for label, _, _ in rows))
     count_width = len(f"{max(count for _, count, _ in rows):,}")
-    bar_width = max(10, min(50, columns - label_width - count_width - 6))
+    note_width = max((display_width(note) + 2 for note in notes), default=0)
+    bar_width = max(10, min(50, columns - label_width - count_width - 6 - note_width))
     scale = max(count for _, count, _ in rows)
     lines = [title]
-    for label, count, solid in rows:
+    for index, (label, count, solid) in enumerate(rows):
         bar = _bar(count, scale, bar_width, solid, ascii_only)
-        lines.append(f"  {fit(label, label_width)}  {count:>{count_width},} {bar}".rstrip())
+        note = f"  {notes[index]}" if index < len(notes) else ""
+        if note:
+            bar = bar + " " * (bar_width - display_width(bar))
+        lines.append(f"  {fit(label, label_width)}  {count:>{count_width},} {bar}{note}".rstrip())
     return lines

@@ -170,7 +170,7 @@ def run_replay(options: ReplayOptions, stdout: TextIO, stderr: TextIO) -> Replay
                 if options.verbose:
                     bar.clear()
                     stderr.write(invocation.output)
-                bar.update(summary.records, summary.invocations)
+                bar.update(f"{summary.records:,} records, {summary.invocations:,} invocations")
             bar.clear()
             summary.seconds = time.monotonic() - started
             summary.outputs = {name: str(outputs.path(name)) for name in _written(outputs)}
