@@ -73,10 +73,11 @@ def create_customer_table(endpoint: str) -> None:
 
 def load_command() -> str:
     """``ctr-enrichment load-customers`` as the demo runs it, to copy for a master of your own."""
-    options = [f"--phone-column {column}" for column in PHONE_COLUMNS]
-    options += [f"--email-column {column}" for column in EMAIL_COLUMNS]
-    options += [f"--attribute {attribute}" for attribute in ATTRIBUTES]
-    return f"ctr-enrichment load-customers {_shown(CUSTOMERS)} --rules @{_shown(RULES)} \\\n      {' '.join(options)}"
+    keys = [f"--phone-column {column}" for column in PHONE_COLUMNS]
+    keys += [f"--email-column {column}" for column in EMAIL_COLUMNS]
+    attributes = [f"--attribute {attribute}" for attribute in ATTRIBUTES]
+    lines = [f"ctr-enrichment load-customers {_shown(CUSTOMERS)} --rules @{_shown(RULES)}", " ".join(keys)]
+    return " \\\n      ".join([*lines, " ".join(attributes)])
 
 
 def _shown(path: Path) -> str:

@@ -68,7 +68,7 @@ class NationalPlan:
     trunk_prefix: str  # "0"; "" in the NANP
     # libphonenumber's formats in its order, (leading digits, whole pattern, prefix), cut after the last one
     # whose prefix is not the trunk prefix; empty when every format writes the trunk prefix.
-    formats: tuple[tuple[re.Pattern[str] | None, re.Pattern[str], str], ...]
+    formats: tuple[tuple[str | None, str, str], ...]
     # The leading digits of those other formats together: a number that does not start so takes the trunk
     # prefix without a walk through the formats (None: some have no leading digits, so always walk).
     other_prefix_leading: re.Pattern[str] | None
@@ -79,10 +79,21 @@ class NationalPlan:
             self.other_prefix_leading is not None and not self.other_prefix_leading.match(national_number)
         ):
             return self.trunk_prefix
-        for leading, pattern, prefix in self.formats:
+        for leading, pattern, prefix in _compiled(self.formats):
             if (leading is None or leading.match(national_number)) and pattern.fullmatch(national_number):
                 return prefix
         return self.trunk_prefix
+
+
+@functools.cache
+def _compiled(
+    formats: tuple[tuple[str | None, str, str], ...],
+) -> tuple[tuple[re.Pattern[str] | None, re.Pattern[str], str], ...]:
+    """The formats' patterns, compiled the first time a number needs the walk (most callers never do)."""
+    return tuple(
+        (None if leading is None else re.compile(leading), re.compile(pattern), prefix)
+        for leading, pattern, prefix in formats
+    )
 
 
 def country_calling_code(country: str) -> str | None:
@@ -95,15 +106,12 @@ def national_plan(country: str) -> NationalPlan:
     """The plan of the country's calling code (KeyError for a country numbering.json does not list)."""
     code = numbering()["countries"][country]
     entry = numbering()["calling_codes"][code]
-    formats = tuple(
-        (None if leading is None else re.compile(leading), re.compile(pattern), prefix)
-        for leading, pattern, prefix in entry.get("formats", ())
-    )
+    formats = tuple((leading, pattern, prefix) for leading, pattern, prefix in entry.get("formats", ()))
     trunk = entry["trunk_prefix"]
     others = [leading for leading, _, prefix in formats if prefix != trunk]
     union = None
     if formats and all(leading is not None for leading in others):
-        union = re.compile("|".join(f"(?:{leading.pattern})" for leading in others))  # type: ignore[union-attr]
+        union = re.compile("|".join(f"(?:{leading})" for leading in others))
     return NationalPlan("+" + code, trunk, formats, union)
 
 

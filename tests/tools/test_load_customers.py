@@ -150,7 +150,7 @@ def test_a_cp932_master_with_a_bad_row_and_duplicates_is_loaded_and_every_proble
         "0662345678": {"number": "0662345678", "契約者会社名": "ＮＥＣ系列①株式会社"},
         "0527654321": {"number": "0527654321", "契約者会社名": "株式会社モバイル"},
     }
-    assert f"Customer master {master} (CSV, cp932): 6 rows, phone columns 代表電話, 携帯電話" in out
+    assert f"Customer master {master} (CSV, cp932): 6 rows; phone 代表電話, 携帯電話\n" in out
     assert "  Numbers                8   7 parsed, 1 did not; 4 empty cells" in out
     assert "  Keys                   4   new 4, changed 0, unchanged 0" in out
     assert "  Claimed twice          2   and 1 listed twice with the same data" in out

@@ -414,24 +414,27 @@ def _describe_rule(plan: LoadPlan) -> str:
     if rule is None:
         return "email addresses, trimmed and in lower case"
     if rule.key_format == "national":
-        return f"{rule.country}'s numbers as dialled there, other countries' in E.164"
-    return "numbers in E.164"
+        return f"{rule.country}'s national numbers (0312345678), others in E.164"
+    return "numbers in E.164 (+81312345678)"
 
 
 def render_report(result: LoadResult, *, columns: int = 80, ascii_only: bool = False) -> str:
     plan, changes = result.plan, result.changes
     master = plan.master
-    names = [repr(rule.name) for rule in (plan.phone_rule, plan.email_rule) if rule]
-    looks_up = f"rules {' and '.join(names)} look" if len(names) > 1 else f"rule {names[0]} looks"
+    rules = [rule.name for rule in (plan.phone_rule, plan.email_rule) if rule]
+    names = ("rules " if len(rules) > 1 else "rule ") + " and ".join(rules)
     keyed = [f"{len(plan.master.rows):,} rows"]
     if plan.phone_columns:
-        keyed.append(f"phone columns {', '.join(plan.phone_columns)}")
+        keyed.append(f"phone {', '.join(plan.phone_columns)}")
     if plan.email_columns:
-        keyed.append(f"email columns {', '.join(plan.email_columns)}")
-    country = f" (numbers without a country code: {plan.country})" if plan.country else ""
+        keyed.append(f"email {', '.join(plan.email_columns)}")
     lines = [
-        f"Customer master {master.name} ({master.format.upper()}, {master.encoding}): {', '.join(keyed)}",
-        f"Table {plan.table!r}, key {plan.key!r}, as {looks_up} it up: {_describe_rule(plan)}{country}",
+        f"Customer master {master.name} ({master.format.upper()}, {master.encoding}): {'; '.join(keyed)}",
+        f"Table {plan.table}, key {plan.key}, for {names}: {_describe_rule(plan)}",
+    ]
+    if plan.phone_rule:
+        lines.append(f"Numbers without a country code are read as {plan.country or '(none: pass --country)'}")
+    lines += [
         "",
         f"  Rows             {len(master.rows):>7,}",
         f"  {'Values' if plan.email_columns else 'Numbers':<16} {plan.values:>7,}   "
@@ -501,8 +504,7 @@ def _conflicts(plan: LoadPlan) -> list[str]:
         return []
     lines = [
         "",
-        f"Claimed by two rows ({len(plan.conflicts):,}): the key goes to the row that lists it in an earlier "
-        "column (--phone-column order), then to the earlier row",
+        f"Claimed by two rows ({len(plan.conflicts):,}): the earlier --phone-column wins, then the earlier row",
     ]
     for winner, loser in plan.conflicts[:SHOWN_PROBLEMS]:
         lines.append(f"  {winner.key}  {_name(winner, plan)} wins")
