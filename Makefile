@@ -5,7 +5,8 @@
 #                    (devtools/demo.py: it needs this checkout's node_modules and demo/, so it is not installed)
 #   make setup       the tools alone (.venv with ctr-enrichment, node_modules for the local DynamoDB): no Terraform
 #   make setup-test  what `make test` needs besides: Terraform and a JDK
-#   make bench       the DynamoDB round-trip benchmark (prints one JSON line per measurement)
+#   make bench       the DynamoDB round-trip benchmark, then the key formats' (table vs phone library), one JSON
+#                    line per measurement
 #   make fuzz        the property-based tests with many more examples and fresh randomness
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -96,6 +97,7 @@ terraform-check: setup-test
 
 bench: $(STAMPS)/venv $(STAMPS)/node
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/key_formats.py
 
 fuzz: $(STAMPS)/venv $(STAMPS)/node
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest --no-cov -p no:cacheprovider tests/functional/test_properties.py

@@ -1,12 +1,18 @@
 locals {
-  # ENRICHMENT_RULES: each rule with exactly the keys the function's config parser expects (the seven of the
-  # variable's type). A rule without a table reads the module's lookup table; a rule on that table, named by name
-  # or ARN, without a key uses its hash key. The rule validations in variables.tf fill in the same two defaults.
-  rule_default_keys = { for table in compact([local.lookup_table_name, local.lookup_table_arn]) : table => var.lookup_table_hash_key }
-  enrichment_rules = [for rule in var.enrichment_rules : merge(rule, {
-    table = rule.table != null ? rule.table : local.lookup_table_name
-    key   = rule.key != null ? rule.key : lookup(local.rule_default_keys, coalesce(rule.table, local.lookup_table_name, "-"), null)
-  })]
+  # ENRICHMENT_RULES: each rule with the keys the function's config parser expects: the seven it has always
+  # had, and key_format, country and endpoint_types only when set, so that rules which do not use them render
+  # byte for byte as before (no change to the function on upgrade, no bytes of the 4 KB environment spent on
+  # nulls). A rule without a table reads the module's lookup table; a rule on that table, named by name or ARN,
+  # without a key uses its hash key. The rule validations in variables.tf render the rules the same way.
+  rule_fields_rendered_when_set = ["key_format", "country", "endpoint_types"]
+  rule_default_keys             = { for table in compact([local.lookup_table_name, local.lookup_table_arn]) : table => var.lookup_table_hash_key }
+  enrichment_rules = [for rule in var.enrichment_rules : merge(
+    { for field, value in rule : field => value if value != null || !contains(local.rule_fields_rendered_when_set, field) },
+    {
+      table = rule.table != null ? rule.table : local.lookup_table_name
+      key   = rule.key != null ? rule.key : lookup(local.rule_default_keys, coalesce(rule.table, local.lookup_table_name, "-"), null)
+    },
+  )]
   # The tables the rules name, as ARNs: exactly what the function may read.
   rule_table_arns = distinct([
     for rule in local.enrichment_rules :

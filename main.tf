@@ -74,4 +74,7 @@ locals {
   # The configuration contract the function checks at cold start (lambda_src/ctr_enrichment/contract.json):
   # the variables' validations read the same patterns and choices, so plan and cold start refuse alike.
   contract = jsondecode(file("${path.module}/lambda_src/ctr_enrichment/contract.json"))
+  # The numbering plans the function converts callers with for key_format = "national" (numbering.json,
+  # generated from libphonenumber's metadata): the regions a rule's `country` may name and their calling codes.
+  numbering = jsondecode(file("${path.module}/lambda_src/ctr_enrichment/numbering.json"))
 }

@@ -178,15 +178,18 @@ variable "lambda_tracing_enabled" {
 }
 
 variable "enrichment_rules" {
-  description = "The enrichment rules, rendered with jsonencode into the function's ENRICHMENT_RULES. Each rule reads `source` (a dotted CTR path), looks it up by the partition key `key` in `table` (a table name or ARN) and writes the item under `target` (a dotted path). `table` defaults to the module's lookup table and `key` to `lookup_table_hash_key` on that table. `attributes` maps output names to table attributes (null: every attribute but the key). `normalize` is \"phone\" (canonicalise phone numbers before the lookup) or \"none\"."
+  description = "The enrichment rules, rendered with jsonencode into the function's ENRICHMENT_RULES. Each rule reads `source` (a dotted CTR path), looks it up by the partition key `key` in `table` (a table name or ARN) and writes the item under `target` (a dotted path). `table` defaults to the module's lookup table and `key` to `lookup_table_hash_key` on that table. `attributes` maps output names to table attributes (null: every attribute but the key). `normalize` is \"phone\" (canonicalise phone numbers before the lookup), \"email\" (trim and lower-case an address) or \"none\". A phone rule's `key_format` says how its table writes numbers: \"e164\" (the default, +81312345678) or \"national\" (0312345678, as dialled inside `country`, an ISO 3166 alpha-2 region such as \"JP\"; callers from other countries are looked up as E.164). `endpoint_types` (such as [\"TELEPHONE_NUMBER\"] or [\"EMAIL_ADDRESS\"]) looks up only records whose endpoint Type, the field beside `source`, is one of them; two rules on one source with no type in common may share a target (one rule per channel)."
   type = list(object({
-    name       = string
-    source     = string
-    target     = string
-    table      = optional(string)
-    key        = optional(string)
-    attributes = optional(map(string))
-    normalize  = optional(string, "none")
+    name           = string
+    source         = string
+    target         = string
+    table          = optional(string)
+    key            = optional(string)
+    attributes     = optional(map(string))
+    normalize      = optional(string, "none")
+    key_format     = optional(string)
+    country        = optional(string)
+    endpoint_types = optional(list(string))
   }))
   default = [{
     name      = "customer"
@@ -225,10 +228,14 @@ variable "enrichment_rules" {
     error_message = "An enrichment_rules[*].target overlaps an enrichment_rules[*].source (one equals or contains the other): the caller's original data must be kept, so write each rule's result somewhere else."
   }
   validation {
+    # Rules may share a target only as one rule per channel (config.share_a_target): the same source and
+    # target, and endpoint_types with no type in common, so at most one of them writes into any record.
     condition = alltrue(flatten([for i, r in var.enrichment_rules : [
-      for j, o in var.enrichment_rules : i == j || slice(split(".", r.target), 0, min(length(split(".", r.target)), length(split(".", o.target)))) != slice(split(".", o.target), 0, min(length(split(".", r.target)), length(split(".", o.target))))
+      for j, o in var.enrichment_rules : i == j || slice(split(".", r.target), 0, min(length(split(".", r.target)), length(split(".", o.target)))) != slice(split(".", o.target), 0, min(length(split(".", r.target)), length(split(".", o.target)))) || (
+        r.target == o.target && r.source == o.source && r.endpoint_types != null && o.endpoint_types != null && length(setintersection(coalesce(r.endpoint_types, []), coalesce(o.endpoint_types, []))) == 0
+      )
     ]]))
-    error_message = "Two enrichment_rules[*].target paths overlap (one equals or contains the other): give each rule its own target."
+    error_message = "Two enrichment_rules[*].target paths overlap (one equals or contains the other): give each rule its own target. Two rules may share a target only with the same source and endpoint_types that have no type in common (one rule per channel)."
   }
   validation {
     condition     = alltrue([for r in var.enrichment_rules : r.table == null ? true : can(regex("^(?:${local.contract.table_pattern})$", r.table))])
@@ -244,7 +251,30 @@ variable "enrichment_rules" {
   }
   validation {
     condition     = alltrue([for r in var.enrichment_rules : contains(local.contract.normalize_modes, r.normalize)])
-    error_message = "Every enrichment_rules[*].normalize must be \"phone\" or \"none\"."
+    error_message = "Every enrichment_rules[*].normalize must be \"phone\", \"email\" or \"none\"."
+  }
+  validation {
+    condition     = alltrue([for r in var.enrichment_rules : r.key_format == null || contains(local.contract.key_formats, coalesce(r.key_format, "-"))])
+    error_message = "Every enrichment_rules[*].key_format must be \"e164\" (the default: +81312345678, as Amazon Connect sends callers) or \"national\" (0312345678, with `country`)."
+  }
+  validation {
+    condition     = alltrue([for r in var.enrichment_rules : r.normalize == "phone" || (r.key_format == null && r.country == null)])
+    error_message = "enrichment_rules rule(s) ${join(", ", [for r in var.enrichment_rules : r.name if !(r.normalize == "phone" || (r.key_format == null && r.country == null))])} set key_format or country, which apply to phone numbers only: set normalize = \"phone\", or remove them."
+  }
+  validation {
+    condition     = alltrue([for r in var.enrichment_rules : r.country == null || contains(keys(local.numbering.countries), coalesce(r.country, "-"))])
+    error_message = "Every enrichment_rules[*].country must be an ISO 3166 alpha-2 region in upper case whose national numbers the function can write, such as \"JP\", \"GB\", \"DE\" or \"US\" (the countries of lambda_src/ctr_enrichment/numbering.json), or be left out."
+  }
+  validation {
+    condition     = alltrue([for r in var.enrichment_rules : r.key_format != "national" || r.country != null])
+    error_message = "enrichment_rules rule(s) ${join(", ", [for r in var.enrichment_rules : r.name if !(r.key_format != "national" || r.country != null)])} have key_format = \"national\" without country: name the region whose national numbers the table holds, such as country = \"JP\"."
+  }
+  validation {
+    condition = alltrue([for r in var.enrichment_rules : r.endpoint_types == null || (
+      length(coalesce(r.endpoint_types, [])) >= 1 && length(distinct(coalesce(r.endpoint_types, []))) == length(coalesce(r.endpoint_types, [])) &&
+      alltrue([for t in coalesce(r.endpoint_types, []) : t != null && contains(local.contract.endpoint_types, coalesce(t, "-"))])
+    )])
+    error_message = "Every enrichment_rules[*].endpoint_types must be a non-empty list of distinct Amazon Connect endpoint types (${join(", ", local.contract.endpoint_types)}), or be left out for every type."
   }
 
   # The checks below see each rule as the function will get it: `table` and `key` filled in from the module's
@@ -282,7 +312,7 @@ variable "enrichment_rules" {
     # ENRICHMENT_RULES.
     condition = alltrue([
       for environment in [jsonencode(merge(local.lambda_settings_environment, {
-        ENRICHMENT_RULES = jsonencode([for r in var.enrichment_rules : merge(r, {
+        ENRICHMENT_RULES = jsonencode([for r in var.enrichment_rules : merge({ for f, v in r : f => v if v != null || !contains(local.rule_fields_rendered_when_set, f) }, {
           table = r.table != null ? r.table : local.lookup_table_name
           key   = r.key != null ? r.key : lookup(local.rule_default_keys, coalesce(r.table, local.lookup_table_name, "-"), null)
         })])
@@ -290,7 +320,7 @@ variable "enrichment_rules" {
     ])
     error_message = "enrichment_rules: the function's environment (ENRICHMENT_RULES and the settings, as the JSON Lambda measures) would be ${join("", [
       for environment in [jsonencode(merge(local.lambda_settings_environment, {
-        ENRICHMENT_RULES = jsonencode([for r in var.enrichment_rules : merge(r, {
+        ENRICHMENT_RULES = jsonencode([for r in var.enrichment_rules : merge({ for f, v in r : f => v if v != null || !contains(local.rule_fields_rendered_when_set, f) }, {
           table = r.table != null ? r.table : local.lookup_table_name
           key   = r.key != null ? r.key : lookup(local.rule_default_keys, coalesce(r.table, local.lookup_table_name, "-"), null)
         })])
@@ -405,7 +435,7 @@ variable "lookup_table_deletion_protection_enabled" {
 }
 
 variable "lookup_table_items" {
-  description = "Rows to seed into the lookup table the module creates, keyed by partition key value (for phone rules the canonical form, such as \"+15555550100\"); each row maps attribute names to string values. Handy for examples and tests."
+  description = "Rows to seed into the lookup table the module creates, keyed by partition key value (for phone rules the form they look callers up in: \"+15555550100\", or with key_format = \"national\" \"0312345678\"); each row maps attribute names to string values. Handy for examples and tests."
   type        = map(map(string))
   default     = {}
 
@@ -423,9 +453,9 @@ variable "lookup_table_items" {
     condition = alltrue([
       for k in keys(var.lookup_table_items) :
       3 * length(base64encode(k)) / 4 - length(regexall("=", base64encode(k))) <= local.lookup_key_max_bytes &&
-      (length(local.lookup_table_rule_modes) == 0 || anytrue([for mode in local.lookup_table_rule_modes : can(regex(local.lookup_key_unchanged_by[mode], k))]))
+      (length(local.lookup_table_rule_formats) == 0 || anytrue([for format in local.lookup_table_rule_formats : can(regex(local.lookup_key_unchanged_by[format].pattern, k)) && (!local.lookup_key_unchanged_by[format].lower_case || lower(k) == k)]))
     ])
-    error_message = "lookup_table_items key(s) ${join(", ", [for k in keys(var.lookup_table_items) : jsonencode(k) if !(3 * length(base64encode(k)) / 4 - length(regexall("=", base64encode(k))) <= local.lookup_key_max_bytes && (length(local.lookup_table_rule_modes) == 0 || anytrue([for mode in local.lookup_table_rule_modes : can(regex(local.lookup_key_unchanged_by[mode], k))])))])} can never be found: the rules on the module's table (normalize = ${join(", ", [for m in local.lookup_table_rule_modes : jsonencode(m)])}) look each caller up in canonical form, which these keys are not (or they exceed 2,048 bytes). Write phone numbers as the phone rule leaves them: \"+\" and digits only, such as \"+15555550100\"."
+    error_message = "lookup_table_items key(s) ${join(", ", [for k in keys(var.lookup_table_items) : jsonencode(k) if !(3 * length(base64encode(k)) / 4 - length(regexall("=", base64encode(k))) <= local.lookup_key_max_bytes && (length(local.lookup_table_rule_formats) == 0 || anytrue([for format in local.lookup_table_rule_formats : can(regex(local.lookup_key_unchanged_by[format].pattern, k)) && (!local.lookup_key_unchanged_by[format].lower_case || lower(k) == k)])))])} can never be found: the rules on the module's table (${join(", ", [for f in local.lookup_table_rule_formats : replace(f, "/", " ")])}) look each record up in canonical form, which these keys are not (or they exceed 2,048 bytes). Write phone numbers as the phone rule looks them up: \"+\" and digits only, such as \"+15555550100\"; with key_format = \"national\", the country's own numbers as dialled there, digits only (\"0312345678\" for country = \"JP\"), and other countries' numbers as \"+\" and digits. Write email addresses trimmed and in lower case."
   }
 }
 

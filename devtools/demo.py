@@ -1,10 +1,12 @@
-"""``make demo``: the replay, offline, against a local dynalite seeded from ``demo/``; outputs in ``demo-output/``.
+"""``make demo``: a Japanese customer master loaded, then CTRs replayed against it, offline; in ``demo-output/``.
 
 ``make demo`` runs ``python -m devtools.demo`` in the checkout, whose ``node_modules`` and ``demo/`` it needs.
-It starts dynalite on a free 127.0.0.1 port, creates the customer table from ``demo/customers.json``, replays
-``demo/ctrs.ndjson`` and a ``processing-failed/`` object through the real handler with the rules in
-``demo/enrichment_rules.json``, prints the summary and the chart, and stops the server, also on an error,
-Ctrl-C or SIGTERM. Dummy credentials and no AWS configuration files: it can never reach a real account.
+It starts dynalite on a free 127.0.0.1 port, creates an empty customer table, loads ``demo/customers.csv`` into
+it with ``ctr-enrichment load-customers`` (a CP932 master, as Excel writes it in Japan, with national numbers
+written every way people type them), replays ``demo/ctrs.ndjson`` and a ``processing-failed/`` object through
+the real handler with the rules in ``demo/enrichment_rules.json`` (national keys for Japan, and an email rule for
+the EMAIL channel), prints both reports, and stops the server, also on an error, Ctrl-C or SIGTERM. Dummy
+credentials and no AWS configuration files: it can never reach a real account.
 """
 
 from __future__ import annotations
@@ -18,27 +20,31 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any
 
 import boto3
 
 from ctr_enrichment_tools import terminal
-from ctr_enrichment_tools.errors import ReplayError
+from ctr_enrichment_tools.errors import ToolError
 from ctr_enrichment_tools.harness import patched_environ
+from ctr_enrichment_tools.load_customers import LoadOptions, run_load
 from ctr_enrichment_tools.opensearch import DEFAULT_INDEX, DEFAULT_ROTATION
 from ctr_enrichment_tools.outputs import BulkSettings
 from ctr_enrichment_tools.replay import ReplayOptions, run_replay
 from ctr_enrichment_tools.report import ReplaySummary, render_outputs
-from devtools.dynalite import REPO_ROOT, Dynalite, create_table, put_items
+from devtools.dynalite import REPO_ROOT, Dynalite, create_table
 
 DEMO_DIR = REPO_ROOT / "demo"
 DEFAULT_OUT_DIR = REPO_ROOT / "demo-output"
-CUSTOMERS = DEMO_DIR / "customers.json"
+CUSTOMERS = DEMO_DIR / "customers.csv"
 RULES = DEMO_DIR / "enrichment_rules.json"
 INPUTS = (DEMO_DIR / "ctrs.ndjson", DEMO_DIR / "processing-failed")
 TABLE = "ctr-customers"
-KEY = "number"
+KEY = "contact"
 REGION = "ap-northeast-1"
+# The master's columns: two phone numbers and an address per customer, and what the table keeps of a row.
+PHONE_COLUMNS = ("代表電話", "携帯電話")
+EMAIL_COLUMNS = ("メール",)
+ATTRIBUTES = ("契約者会社名", "Tier=ランク", "顧客ID")
 
 
 def offline_aws_environment() -> dict[str, str | None]:
@@ -59,11 +65,19 @@ def offline_aws_environment() -> dict[str, str | None]:
     }
 
 
-def seed_table(endpoint: str, items: list[dict[str, Any]]) -> None:
-    """Create the customer table (partition key ``number``, type S) and put the items."""
+def create_customer_table(endpoint: str) -> None:
+    """Create the empty customer table (partition key ``contact``, type S)."""
     client = boto3.client("dynamodb", endpoint_url=endpoint, region_name=REGION)
     create_table(client, TABLE, KEY)
-    put_items(client, TABLE, items)
+
+
+def load_command() -> str:
+    """``ctr-enrichment load-customers`` as the demo runs it, to copy for a master of your own."""
+    keys = [f"--phone-column {column}" for column in PHONE_COLUMNS]
+    keys += [f"--email-column {column}" for column in EMAIL_COLUMNS]
+    attributes = [f"--attribute {attribute}" for attribute in ATTRIBUTES]
+    lines = [f"ctr-enrichment load-customers {_shown(CUSTOMERS)} --rules @{_shown(RULES)}", " ".join(keys)]
+    return " \\\n      ".join([*lines, " ".join(attributes)])
 
 
 def _shown(path: Path) -> str:
@@ -89,14 +103,28 @@ def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
 
 def run_demo(out_dir: Path, *, verbose: bool = False) -> ReplaySummary:
     say = sys.stdout.write
-    customers = json.loads(CUSTOMERS.read_text(encoding="utf-8"))
+    rules = RULES.read_text(encoding="utf-8")
     with patched_environ(offline_aws_environment()), Dynalite() as server:
         say(f"dynalite (a local DynamoDB-compatible server) is listening on {server.endpoint}\n")
-        seed_table(server.endpoint, customers)
-        say(f"Created table {TABLE} with {len(customers)} customers from {_shown(CUSTOMERS)}\n\n")
+        create_customer_table(server.endpoint)
+        say(f"Created the empty table {TABLE} (partition key {KEY!r}). Loading the customer master:\n")
+        say(f"$ {load_command()}\n\n")
+        load = LoadOptions(
+            master=_shown(CUSTOMERS),
+            rules=rules,
+            phone_columns=list(PHONE_COLUMNS),
+            email_columns=list(EMAIL_COLUMNS),
+            attributes=list(ATTRIBUTES),
+            endpoint_url=server.endpoint,
+            region=REGION,
+            columns=terminal.columns(),
+            ascii_only=not terminal.can_draw_blocks(sys.stdout),
+        )
+        run_load(load, sys.stdout, sys.stderr)
+        say("\nReplaying contact records against it:\n\n")
         options = ReplayOptions(
             inputs=[_shown(path) for path in INPUTS],
-            rules=RULES.read_text(encoding="utf-8"),
+            rules=rules,
             out_dir=Path(_shown(out_dir)),
             endpoint_url=server.endpoint,
             region=REGION,
@@ -122,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.monotonic()
     try:
         summary = run_demo(args.out_dir, verbose=args.verbose)
-    except (ReplayError, RuntimeError) as error:  # RuntimeError: dynalite could not start (node, npm ci)
+    except (ToolError, RuntimeError) as error:  # RuntimeError: dynalite could not start (node, npm ci)
         sys.stderr.write(f"make demo: error: {error}\n")
         return 1
     except KeyboardInterrupt:

@@ -295,6 +295,91 @@ run "rejects_unknown_normalize_mode" {
   expect_failures = [var.enrichment_rules]
 }
 
+run "rejects_unknown_key_format" {
+  command = plan
+
+  variables {
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone", key_format = "national_formatted", country = "JP" }]
+  }
+
+  expect_failures = [var.enrichment_rules]
+}
+
+run "rejects_key_format_on_a_rule_that_is_not_phone" {
+  command = plan
+
+  variables {
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "email", country = "JP" }]
+  }
+
+  expect_failures = [var.enrichment_rules]
+}
+
+run "rejects_a_country_the_function_cannot_write_numbers_of" {
+  command = plan
+
+  variables {
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone", key_format = "national", country = "Japan" }]
+  }
+
+  expect_failures = [var.enrichment_rules]
+}
+
+run "rejects_national_key_format_without_country" {
+  command = plan
+
+  variables {
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone", key_format = "national" }]
+  }
+
+  expect_failures = [var.enrichment_rules]
+}
+
+run "rejects_unknown_endpoint_type" {
+  command = plan
+
+  variables {
+    enrichment_rules = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone", endpoint_types = ["PHONE"] }]
+  }
+
+  expect_failures = [var.enrichment_rules]
+}
+
+run "rejects_rules_sharing_a_target_for_one_endpoint_type" {
+  command = plan
+
+  variables {
+    enrichment_rules = [
+      { name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone", endpoint_types = ["TELEPHONE_NUMBER", "VOIP"] },
+      { name = "email", source = "CustomerEndpoint.Address", target = "Customer", normalize = "email", endpoint_types = ["EMAIL_ADDRESS", "VOIP"] },
+    ]
+  }
+
+  expect_failures = [var.enrichment_rules]
+}
+
+run "rejects_own_country_seed_key_in_e164_for_a_national_table" {
+  command = plan
+
+  variables {
+    enrichment_rules   = [{ name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone", key_format = "national", country = "JP" }]
+    lookup_table_items = { "+81312345678" = { name = "Sample Shoji" } }
+  }
+
+  expect_failures = [var.lookup_table_items]
+}
+
+run "rejects_email_seed_key_with_capitals" {
+  command = plan
+
+  variables {
+    enrichment_rules   = [{ name = "email", source = "CustomerEndpoint.Address", target = "Customer", normalize = "email" }]
+    lookup_table_items = { "Taro.Yamada@example.co.jp" = { name = "Sample Shoji" } }
+  }
+
+  expect_failures = [var.lookup_table_items]
+}
+
 run "rejects_unknown_lookup_error_policy" {
   command = plan
 
@@ -1303,6 +1388,31 @@ run "accepts_rules_that_share_a_table_and_key" {
   assert {
     condition     = length(jsondecode(aws_lambda_function.this.environment[0].variables["ENRICHMENT_RULES"])) == 2
     error_message = "Two rules may read one table with its one key."
+  }
+}
+
+run "accepts_one_rule_per_channel_on_a_national_table" {
+  command = plan
+
+  variables {
+    enrichment_rules = [
+      { name = "customer", source = "CustomerEndpoint.Address", target = "Customer", normalize = "phone", key_format = "national", country = "JP", endpoint_types = ["TELEPHONE_NUMBER", "VOIP"] },
+      { name = "email", source = "CustomerEndpoint.Address", target = "Customer", normalize = "email", endpoint_types = ["EMAIL_ADDRESS"] },
+    ]
+    lookup_table_items = {
+      "0312345678"                = { name = "Sample Shoji" }
+      "+14155550123"              = { name = "Acme" }
+      "taro.yamada@example.co.jp" = { name = "Sample Shoji" }
+    }
+  }
+
+  assert {
+    condition     = length(aws_dynamodb_table_item.seed) == 3
+    error_message = "National, foreign E.164 and email keys are all findable on this table."
+  }
+  assert {
+    condition     = jsondecode(aws_lambda_function.this.environment[0].variables.ENRICHMENT_RULES)[1].endpoint_types == ["EMAIL_ADDRESS"] && !contains(keys(jsondecode(aws_lambda_function.this.environment[0].variables.ENRICHMENT_RULES)[1]), "country")
+    error_message = "The new fields are rendered when set and left out when not."
   }
 }
 

@@ -20,13 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, cast
 
-NormalizeMode = Literal["phone", "none"]
+from ctr_enrichment.phone import country_calling_code
+
+NormalizeMode = Literal["phone", "email", "none"]
+KeyFormat = Literal["e164", "national"]
 LookupErrorPolicy = Literal["deliver_unenriched", "processing_failed", "retry_batch"]
 
 CONTRACT: dict[str, Any] = json.loads((Path(__file__).with_name("contract.json")).read_text(encoding="utf-8"))
 
 STATUS_FIELD: str = CONTRACT["status_field"]
 NORMALIZE_MODES: tuple[NormalizeMode, ...] = tuple(CONTRACT["normalize_modes"])
+KEY_FORMATS: tuple[KeyFormat, ...] = tuple(CONTRACT["key_formats"])
+ENDPOINT_TYPES: tuple[str, ...] = tuple(CONTRACT["endpoint_types"])
 LOOKUP_ERROR_POLICIES: tuple[LookupErrorPolicy, ...] = tuple(CONTRACT["on_lookup_error_policies"])
 LOG_LEVELS: tuple[str, ...] = tuple(CONTRACT["log_levels"])
 
@@ -37,7 +42,7 @@ DEFAULT_METRICS_NAMESPACE = "CtrEnrichment"
 DEFAULT_MEMORY_SIZE_MB = 128
 
 _REQUIRED_FIELDS = ("name", "source", "table", "key", "target")
-_OPTIONAL_FIELDS = ("attributes", "normalize")
+_OPTIONAL_FIELDS = ("attributes", "normalize", "key_format", "country", "endpoint_types")
 _RULE_NAME = re.compile(CONTRACT["rule_name_pattern"])
 # A table may be named or given by ARN (BatchGetItem accepts both).
 _TABLE = re.compile(CONTRACT["table_pattern"])
@@ -64,6 +69,14 @@ class Rule:
     attributes: tuple[tuple[str, str], ...] | None
     target: tuple[str, ...]
     normalize: NormalizeMode
+    # How the table writes phone numbers: "e164" (+81312345678, as Amazon Connect sends them) or "national"
+    # (0312345678, as dialled inside `country`). Only for normalize = "phone".
+    key_format: KeyFormat = "e164"
+    # ISO 3166 alpha-2 region of a national-format table; with "e164" only what `load-customers` assumes for
+    # numbers written without a country code.
+    country: str | None = None
+    # Look up only records whose endpoint `Type` (the field beside the source) is one of these; None: any.
+    endpoint_types: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +105,8 @@ def _check_text(raw: dict[str, Any], where: str) -> None:
         texts = [value] if isinstance(value, str) else []
         if isinstance(value, dict):
             texts = [text for pair in value.items() for text in pair if isinstance(text, str)]
+        if isinstance(value, list):
+            texts = [text for text in value if isinstance(text, str)]
         if not all(_is_text(text) for text in texts):
             raise ConfigError(
                 f"{where}: field {field!r} holds a lone surrogate (a \\ud800-\\udfff escape on its own), "
@@ -175,6 +190,7 @@ def _parse_rule(raw: object, index: int) -> Rule:
     target = parse_path(raw["target"], f"{where}: field 'target'")
     if target[0] == STATUS_FIELD:
         raise ConfigError(f"{where}: field 'target' must not write into {STATUS_FIELD!r}, which the function owns")
+    key_format, country = _parse_numbering(raw, normalize, where)
     return Rule(
         name=name,
         source=parse_path(raw["source"], f"{where}: field 'source'"),
@@ -183,6 +199,62 @@ def _parse_rule(raw: object, index: int) -> Rule:
         attributes=_parse_attributes(raw.get("attributes"), f"{where}: field 'attributes'"),
         target=target,
         normalize=cast(NormalizeMode, normalize),
+        key_format=key_format,
+        country=country,
+        endpoint_types=_parse_endpoint_types(raw.get("endpoint_types"), where),
+    )
+
+
+def _parse_numbering(raw: dict[str, Any], normalize: str, where: str) -> tuple[KeyFormat, str | None]:
+    """``key_format`` and ``country``: how a phone rule's table writes its numbers."""
+    key_format = raw.get("key_format")
+    country = raw.get("country")
+    if key_format is not None and key_format not in KEY_FORMATS:
+        raise ConfigError(
+            f"{where}: field 'key_format' must be one of {', '.join(map(repr, KEY_FORMATS))}, got {key_format!r}"
+        )
+    for field, value in (("key_format", key_format), ("country", country)):
+        if value is not None and normalize != "phone":
+            raise ConfigError(f"{where}: field {field!r} applies to phone numbers only: set normalize to 'phone'")
+    if country is not None and (not isinstance(country, str) or country_calling_code(country) is None):
+        raise ConfigError(
+            f"{where}: field 'country' must be an ISO 3166 alpha-2 region in upper case whose national numbers "
+            f"the function can write, such as 'JP', 'GB', 'DE' or 'US' (numbering.json), got {country!r}"
+        )
+    if key_format == "national" and country is None:
+        raise ConfigError(
+            f"{where}: key_format 'national' needs field 'country', the region whose national numbers the "
+            "table holds (such as 'JP')"
+        )
+    return cast(KeyFormat, key_format or "e164"), country
+
+
+def _parse_endpoint_types(value: object, where: str) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, list)
+        or not value
+        or any(item not in ENDPOINT_TYPES for item in value)
+        or len(set(value)) != len(value)
+    ):
+        raise ConfigError(
+            f"{where}: field 'endpoint_types' must be a non-empty list of distinct Amazon Connect endpoint types "
+            f"({', '.join(ENDPOINT_TYPES)}), or be omitted for every type, got {value!r}"
+        )
+    return tuple(value)
+
+
+def share_a_target(a: Rule, b: Rule) -> bool:
+    """True for rules that may write the same target: one rule per channel, such as a phone rule and an email
+    rule on ``CustomerEndpoint.Address``. The same source and target, and endpoint types that no record can
+    match both, so that at most one of them writes into any record."""
+    return (
+        a.target == b.target
+        and a.source == b.source
+        and a.endpoint_types is not None
+        and b.endpoint_types is not None
+        and not set(a.endpoint_types) & set(b.endpoint_types)
     )
 
 
@@ -192,10 +264,11 @@ def _check_rules_together(rules: tuple[Rule, ...]) -> None:
         for earlier in rules[:i]:
             if earlier.name == rule.name:
                 raise ConfigError(f"ENRICHMENT_RULES: rule name {rule.name!r} is used twice; names must be unique")
-            if _overlaps(earlier.target, rule.target):
+            if _overlaps(earlier.target, rule.target) and not share_a_target(earlier, rule):
                 raise ConfigError(
                     f"ENRICHMENT_RULES: rules {earlier.name!r} and {rule.name!r} write overlapping targets "
-                    f"{'.'.join(earlier.target)!r} and {'.'.join(rule.target)!r}; give each rule its own target"
+                    f"{'.'.join(earlier.target)!r} and {'.'.join(rule.target)!r}; give each rule its own target "
+                    "(two rules may share one only with the same source and endpoint_types that do not overlap)"
                 )
         for other in rules:
             if _overlaps(other.source, rule.target):

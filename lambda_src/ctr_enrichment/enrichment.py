@@ -11,7 +11,7 @@ from ctr_enrichment.dynamodb import TableKey, TableQuery, table_queries
 from ctr_enrichment.jsontext import DECODER, dumps_compact, to_utf8
 from ctr_enrichment.outcomes import LogMessage
 from ctr_enrichment.paths import get_path, set_path, target_state
-from ctr_enrichment.phone import normalize_phone
+from ctr_enrichment.phone import national_plan, normalize_email, normalize_phone, to_national
 from ctr_enrichment.records import DecodedRecord
 
 Status = Literal["found", "not_found", "skipped", "error"]
@@ -52,7 +52,18 @@ def lookup_key(rule: Rule, document: dict[str, Any]) -> str | None:
     value = get_path(document, rule.source)
     if not isinstance(value, str) or not value.strip():
         return None
-    key = normalize_phone(value) if rule.normalize == "phone" else value
+    if rule.endpoint_types is not None:
+        # The endpoint's Type beside the source (CustomerEndpoint.Type for CustomerEndpoint.Address).
+        endpoint = get_path(document, rule.source[:-1]) if len(rule.source) > 1 else document
+        if not isinstance(endpoint, dict) or endpoint.get("Type") not in rule.endpoint_types:
+            return None
+    key: str | None = value
+    if rule.normalize == "phone":
+        key = normalize_phone(value)
+        if key is not None and rule.key_format == "national":
+            key = to_national(key, national_plan(rule.country))  # type: ignore[arg-type]
+    elif rule.normalize == "email":
+        key = normalize_email(value)
     if key is None:
         return None
     try:

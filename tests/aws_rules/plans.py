@@ -81,6 +81,18 @@ RULES_EVERY_KIND = [
         "target": "Customer",
         "normalize": "phone",
         "attributes": {"CompanyName": "契約者会社名", "Tier": "Tier"},
+        "key_format": "national",
+        "country": "JP",
+        "endpoint_types": ["TELEPHONE_NUMBER", "VOIP"],
+    },
+    # One rule per channel: the email rule shares the phone rule's target.
+    {
+        "name": "email",
+        "source": "CustomerEndpoint.Address",
+        "target": "Customer",
+        "normalize": "email",
+        "attributes": {"CompanyName": "契約者会社名", "Tier": "Tier"},
+        "endpoint_types": ["EMAIL_ADDRESS"],
     },
     {"name": "_agent", "source": "Agent.Username", "target": "Agent2", "table": "agents", "key": "username"},
     {
@@ -136,7 +148,11 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
             "metrics_namespace": "Contact Centre/CTR",
             "log_level": "DEBUG",
             "lookup_table_deletion_protection_enabled": True,
-            "lookup_table_items": {"+15555550100": {"CompanyName": "株式会社サンプル商事", "Tier": "gold"}},
+            "lookup_table_items": {
+                "+15555550100": {"CompanyName": "Acme Corporation", "Tier": "gold"},
+                "0312345678": {"CompanyName": "株式会社サンプル商事", "Tier": "gold"},
+                "taro.yamada@example.co.jp": {"CompanyName": "株式会社サンプル商事", "Tier": "gold"},
+            },
             "index_rotation_period": "NoRotation",
             "document_id_format": "NO_DOCUMENT_ID",
             "backup_mode": "AllDocuments",
@@ -220,6 +236,16 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
                     "normalize": "phone",
                     "table": "t" * 255,
                     "key": "キ" * 85,
+                    # A calling code of the most digits, and every endpoint type.
+                    "key_format": "national",
+                    "country": "AC",
+                    "endpoint_types": [
+                        "TELEPHONE_NUMBER",
+                        "VOIP",
+                        "CONTACT_FLOW",
+                        "CONNECT_PHONENUMBER_ARN",
+                        "EMAIL_ADDRESS",
+                    ],
                 }
             ],
             "index_name": "i" * 80,

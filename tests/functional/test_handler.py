@@ -316,7 +316,7 @@ def test_the_response_never_exceeds_six_million_bytes(moto_table: Any, start_fun
         ("customer", "ENRICHMENT_RULES is not valid JSON"),
         ("[]", "ENRICHMENT_RULES must be a non-empty JSON list"),
         (json.dumps([{k: v for k, v in CUSTOMER_RULE.items() if k != "key"}]), "missing required field(s) 'key'"),
-        (json.dumps([{**CUSTOMER_RULE, "normalize": "e164"}]), "field 'normalize' must be one of 'phone', 'none'"),
+        (json.dumps([{**CUSTOMER_RULE, "normalize": "e164"}]), "field 'normalize' must be one of 'phone', 'email'"),
         (json.dumps([CUSTOMER_RULE, {**CUSTOMER_RULE, "target": "Other"}]), "rule name 'customer' is used twice"),
         (json.dumps([{**CUSTOMER_RULE, "source": "CustomerEndpoint..Address"}]), "is not a valid dotted path"),
         (json.dumps([{**CUSTOMER_RULE, "sourse": "CustomerEndpoint.Address"}]), "unknown field(s) 'sourse'"),

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ctr_enrichment_tools.harness import firehose_event
+from devtools.dynalite import create_table, put_items
 from tests.support import REPO
 from tests.support.ctrs import CUSTOMER_RULE, caller
 
@@ -48,13 +49,18 @@ def runtime_site(destination: Path) -> Path:
 
 def test_the_zip_holds_only_the_package(tmp_path: Path) -> None:
     names = zipfile.ZipFile(build_zip(tmp_path)).namelist()
-    assert {"ctr_enrichment/handler.py", "ctr_enrichment/contract.json"} <= set(names)
+    assert {"ctr_enrichment/handler.py", "ctr_enrichment/contract.json", "ctr_enrichment/numbering.json"} <= set(names)
     assert all(name.startswith("ctr_enrichment/") and name.endswith((".py", ".json")) for name in names)
 
 
 def test_the_unzipped_handler_runs_in_a_clean_interpreter(tmp_path: Path, dynalite_table: str, dynalite: Any) -> None:
     unpacked = tmp_path / "task"
     zipfile.ZipFile(build_zip(tmp_path)).extractall(unpacked)
+    # A second rule on a table of national numbers: numbering.json is in the zip, and enough (no phone library).
+    national_table = f"{dynalite_table}-jp"
+    create_table(dynalite, national_table)
+    put_items(dynalite, national_table, [{"number": "0312345678", "契約者会社名": "国内表記の会社"}])
+    national = {**CUSTOMER_RULE, "name": "national", "table": national_table, "target": "CustomerJP"}
     site = runtime_site(tmp_path)
     event = firehose_event([caller("+81312345678"), b"oops"])
     # The harness (standard library only) comes from the checkout; the function from the zip.
@@ -79,7 +85,9 @@ print("RESPONSE " + json.dumps(response))
         "AWS_SECRET_ACCESS_KEY": "testing",
         "AWS_DEFAULT_REGION": "ap-northeast-1",
         "AWS_ENDPOINT_URL_DYNAMODB": os.environ["AWS_ENDPOINT_URL_DYNAMODB"],
-        "ENRICHMENT_RULES": json.dumps([{**CUSTOMER_RULE, "table": dynalite_table}]),
+        "ENRICHMENT_RULES": json.dumps(
+            [{**CUSTOMER_RULE, "table": dynalite_table}, {**national, "key_format": "national", "country": "JP"}]
+        ),
     }
     completed = subprocess.run(
         [sys.executable, "-I", "-S", "-c", script],
@@ -97,3 +105,4 @@ print("RESPONSE " + json.dumps(response))
     assert [r["recordId"] for r in response["records"]] == ["record-00000", "record-00001"]
     enriched = json.loads(base64.b64decode(response["records"][0]["data"]))
     assert enriched["Customer"]["CompanyName"] == "株式会社サンプル商事"
+    assert enriched["CustomerJP"]["CompanyName"] == "国内表記の会社"

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ctr_enrichment_tools.contacts import CONTACT_KEY, contact_key
+
 # java.time.format.DateTimeFormatter.ISO_ZONED_DATE_TIME, which ZonedDateTime.parse(CharSequence) uses: a 'T',
 # seconds and up to nine fraction digits optional, an offset (Z or +hh:mm[:ss]) required, a [region] optional.
 _ISO_ZONED = re.compile(
@@ -35,11 +37,11 @@ def parse_zoned(text: str) -> datetime:
 def model(ctx: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
     """What the script does to ``ctx`` (source fields and metadata in one map, as in an ingest pipeline)."""
     ctx = dict(ctx)
-    contact_id = ctx.get("ContactId")
-    if not isinstance(contact_id, str):
+    call = contact_key(ctx)  # the tools' one definition of a call, held against the script by the JDK test
+    if call is None:
         return ctx
-    initial = ctx.get("InitialContactId")
-    ctx["ContactKey"] = initial if isinstance(initial, str) else contact_id
+    contact_id = ctx["ContactId"]
+    ctx[CONTACT_KEY] = call
     initiation, last_update = ctx.get("InitiationTimestamp"), ctx.get("LastUpdateTimestamp")
     if isinstance(initiation, str) and isinstance(last_update, str):
         ctx["_id"] = contact_id

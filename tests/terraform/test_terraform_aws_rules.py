@@ -272,39 +272,89 @@ SEED_KEYS = [
     "9" * 2049,
     "+" + "9" * 2047,
     "契" * 683,  # 2,049 bytes
+    # National numbers (key_format = "national") and their E.164 forms, for the countries below.
+    "+81312345678",
+    "+81",
+    "+8",
+    "+810312345678",
+    "0081312345678",
+    "03-1234-5678",
+    "０３１２３４５６７８",
+    "09012345678",
+    "+442079460958",
+    "02079460958",
+    "020 7946 0958",
+    "+44",
+    "+4",
+    "+49301234567",
+    "0301234567",
+    "+12025550143",
+    "2025550143",
+    "(202) 555-0143",
+    "+33123456789",
+    # Email addresses (normalize = "email").
+    "taro.yamada@example.co.jp",
+    "Taro.Yamada@example.co.jp",
+    " taro@example.co.jp",
+    "taro@example.co.jp\n",
+    "taro@example.co.jp\u3000",
+    "@",
+    "a\nb@example.com",
+    "user@例え.jp",
+    "ÜSER@example.de",
+    "ünïcode@example.de",
+    "\u0130@example.com",  # İ: Python lower-cases it to two characters, Go to one; changed either way
+    "ΣΟΦΙΑ@example.gr",  # Python lower-cases a final sigma to ς, Go to σ; changed either way
+    "\u216b@example.com",  # Ⅻ, a letter number with a lower case
+    "\ufb01@example.com",  # ﬁ, no case at all
+    "taro＠example.co.jp",  # a full-width @ is not an @
 ]
+# Each key format, as the rule that uses it: normalize, and for a phone rule key_format and country.
+SEED_KEY_FORMATS: dict[str, dict[str, Any]] = {
+    "normalize_phone": {"normalize": "phone"},
+    "normalize_none": {"normalize": "none"},
+    "normalize_email": {"normalize": "email"},
+    **{
+        f"national_{country}": {"normalize": "phone", "key_format": "national", "country": country}
+        for country in ("JP", "GB", "DE", "US")
+    },
+}
 
 
 def test_seed_keys_terraform_refuses_are_exactly_those_the_function_cannot_find(module_copy: Path) -> None:
-    from ctr_enrichment.config import Rule
+    from ctr_enrichment.config import parse_rules
     from ctr_enrichment.enrichment import lookup_key
 
-    modes = ("phone", "none")
+    base = {"name": "customer", "source": "CustomerEndpoint.Address", "target": "Customer"}
     found = verdicts(
         module_copy,
         "seed-keys",
         {
-            f"normalize_{mode}": {
-                "enrichment_rules": [
-                    {"name": "customer", "source": "CustomerEndpoint.Address", "target": "Customer", "normalize": mode}
-                ],
+            case: {
+                "enrichment_rules": [{**base, **fields}],
                 "lookup_table_items": {key: {"name": "x"} for key in SEED_KEYS},
             }
-            for mode in modes
+            for case, fields in SEED_KEY_FORMATS.items()
         },
     )
     refused = {}
-    for mode in modes:
-        (message,) = [error for error in found[f"normalize_{mode}"] if "can never be found" in error]
-        refused[mode] = json.loads(
+    for case, fields in SEED_KEY_FORMATS.items():
+        (message,) = [error for error in found[case] if "can never be found" in error]
+        refused[case] = json.loads(
             "[" + message.split("lookup_table_items key(s) ", 1)[1].split(" can never be found")[0] + "]"
         )
-        rule = Rule("customer", ("CustomerEndpoint", "Address"), "t", "number", None, ("Customer",), mode)
+        (rule,) = parse_rules(json.dumps([{**base, "table": "customers", "key": "number", **fields}]))
         unfindable = [key for key in SEED_KEYS if lookup_key(rule, {"CustomerEndpoint": {"Address": key}}) != key]
-        assert sorted(refused[mode]) == sorted(unfindable), f"normalize = {mode}"
-        assert 0 < len(unfindable) < len(SEED_KEYS), f"normalize = {mode}: the keys must exercise both outcomes"
-    assert "+1 555-555-0100" in refused["phone"] and "+15555550100" not in refused["phone"]
-    assert "+1 555-555-0100" not in refused["none"]
+        assert sorted(refused[case]) == sorted(unfindable), case
+        assert 0 < len(unfindable) < len(SEED_KEYS), f"{case}: the keys must exercise both outcomes"
+    assert "+1 555-555-0100" in refused["normalize_phone"] and "+15555550100" not in refused["normalize_phone"]
+    assert "+1 555-555-0100" not in refused["normalize_none"]
+    # A national table: its own country's numbers as dialled there, other countries' as E.164.
+    assert "+81312345678" in refused["national_JP"] and "0312345678" not in refused["national_JP"]
+    assert "+442079460958" not in refused["national_JP"] and "+442079460958" in refused["national_GB"]
+    assert "+12025550143" in refused["national_US"] and "2025550143" not in refused["national_US"]
+    assert "Taro.Yamada@example.co.jp" in refused["normalize_email"]
+    assert "taro.yamada@example.co.jp" not in refused["normalize_email"]
 
 
 # --- Finding 12: the protected domain survives a plan that would replace or destroy it ---------------------------

@@ -39,6 +39,8 @@ FUNCTION_VARIABLES = (
     "LOG_LEVEL",
 )
 CONTRACT_KEYS = {"name", "source", "table", "key", "attributes", "target", "normalize"}
+# Rendered only when set, so that rules without them render as before (lambda.tf).
+KEYS_WHEN_SET = {"key_format", "country", "endpoint_types"}
 QUEUE_TABLE_ARN = "arn:aws:dynamodb:eu-west-1:210987654321:table/queues"
 LONG_RULE_NAME = "queue_" + "x" * 58  # 64 characters, the longest name the contract allows
 
@@ -55,6 +57,16 @@ CUSTOM_INPUTS: dict[str, Any] = {
             "target": "Customer",
             "normalize": "phone",
             "attributes": {"CompanyName": "契約者会社名", "Tier": "Tier"},
+            "key_format": "national",
+            "country": "JP",
+            "endpoint_types": ["TELEPHONE_NUMBER", "VOIP"],
+        },
+        {
+            "name": "email",
+            "source": "CustomerEndpoint.Address",
+            "target": "Customer",
+            "normalize": "email",
+            "endpoint_types": ["EMAIL_ADDRESS"],
         },
         {"name": "_agent", "source": "Agent.Username", "target": "Agent2", "table": "agents", "key": "username"},
         {
@@ -153,7 +165,9 @@ def test_default_settings_are_the_handlers_defaults(default_plan: dict[str, Any]
 
 def test_custom_rules_reach_the_parser_intact(custom_plan: dict[str, Any]) -> None:
     text = environment(custom_plan)["ENRICHMENT_RULES"]
-    assert all(set(rule) == CONTRACT_KEYS for rule in json.loads(text))
+    given = {rule["name"]: set(rule) & KEYS_WHEN_SET for rule in CUSTOM_INPUTS["enrichment_rules"]}
+    assert [set(rule) - CONTRACT_KEYS for rule in json.loads(text)] == list(given.values())
+    assert all(set(rule) >= CONTRACT_KEYS for rule in json.loads(text))
     assert parse_rules(text) == (
         Rule(
             name="customer",
@@ -163,6 +177,19 @@ def test_custom_rules_reach_the_parser_intact(custom_plan: dict[str, Any]) -> No
             attributes=(("CompanyName", "契約者会社名"), ("Tier", "Tier")),
             target=("Customer",),
             normalize="phone",
+            key_format="national",
+            country="JP",
+            endpoint_types=("TELEPHONE_NUMBER", "VOIP"),
+        ),
+        Rule(
+            "email",
+            ("CustomerEndpoint", "Address"),
+            "ctr-customers",
+            "number",
+            None,
+            ("Customer",),
+            "email",
+            endpoint_types=("EMAIL_ADDRESS",),
         ),
         Rule("_agent", ("Agent", "Username"), "agents", "username", None, ("Agent2",), "none"),
         Rule(LONG_RULE_NAME, ("Queue", "Name"), QUEUE_TABLE_ARN, "queue", None, ("顧客", "キュー"), "none"),
@@ -306,7 +333,46 @@ PARITY_CASES: dict[str, tuple[list[dict[str, Any]], str | None]] = {
     "key_over_255_bytes": ([rule(key="キ" * 86)], "partition key attribute name"),
     "empty_attributes": ([rule(attributes={})], "non-empty map"),
     "empty_attribute_name": ([rule(attributes={"CompanyName": ""})], "non-empty map"),
-    "unknown_normalize": ([rule(normalize="e164")], 'must be "phone" or "none"'),
+    "unknown_normalize": ([rule(normalize="e164")], 'must be "phone", "email" or "none"'),
+    "unknown_key_format": (
+        [rule(normalize="phone", key_format="national_formatted", country="JP")],
+        "key_format must be",
+    ),
+    "key_format_on_a_rule_that_is_not_phone": ([rule(key_format="e164")], "apply to phone numbers only"),
+    "country_on_an_email_rule": ([rule(normalize="email", country="JP")], "apply to phone numbers only"),
+    "lower_case_country": ([rule(normalize="phone", key_format="national", country="jp")], "country must be"),
+    "country_numbering_leaves_out": ([rule(normalize="phone", key_format="national", country="AR")], "country must"),
+    "national_without_country": ([rule(normalize="phone", key_format="national")], "without country"),
+    "empty_endpoint_types": ([rule(endpoint_types=[])], "endpoint_types must be"),
+    "unknown_endpoint_type": ([rule(endpoint_types=["TELEPHONE"])], "endpoint_types must be"),
+    "endpoint_type_twice": ([rule(endpoint_types=["VOIP", "VOIP"])], "endpoint_types must be"),
+    "shared_target_for_one_endpoint_type": (
+        [
+            rule(endpoint_types=["VOIP"]),
+            rule(name="email", normalize="email", endpoint_types=["VOIP", "EMAIL_ADDRESS"]),
+        ],
+        "Two enrichment_rules[*].target paths overlap",
+    ),
+    "shared_target_with_every_endpoint_type": (
+        [rule(endpoint_types=["VOIP"]), rule(name="email", normalize="email")],
+        "Two enrichment_rules[*].target paths overlap",
+    ),
+    "shared_target_from_another_source": (
+        [
+            rule(endpoint_types=["VOIP"]),
+            rule(name="system", source="SystemEndpoint.Address", endpoint_types=["EMAIL_ADDRESS"]),
+        ],
+        "Two enrichment_rules[*].target paths overlap",
+    ),
+    "accepts_national_rule": ([rule(normalize="phone", key_format="national", country="GB")], None),
+    "accepts_e164_rule_with_a_country": ([rule(normalize="phone", key_format="e164", country="US")], None),
+    "accepts_one_rule_per_channel": (
+        [
+            rule(normalize="phone", endpoint_types=["TELEPHONE_NUMBER", "VOIP"]),
+            rule(name="email", normalize="email", endpoint_types=["EMAIL_ADDRESS"]),
+        ],
+        None,
+    ),
     "one_table_two_keys": (
         [rule(), rule(name="system", source="SystemEndpoint.Address", target="System", key="phone")],
         "must use the same key",

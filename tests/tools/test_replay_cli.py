@@ -95,7 +95,9 @@ def test_no_credentials_is_one_line(
     message = fatal(
         ["replay", str(ctrs), "--table", "ctr-customers", "--endpoint-url", dynalite_server.endpoint], capsys
     )
-    assert message.startswith("no AWS credentials found: the replay reads the tables with the default credential chain")
+    assert message.startswith(
+        "no AWS credentials found: ctr-enrichment reaches DynamoDB with the default credential chain"
+    )
 
 
 def test_no_region_is_one_line(

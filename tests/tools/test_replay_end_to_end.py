@@ -159,7 +159,11 @@ def test_a_replay_writes_what_firehose_would_deliver_record_by_record(
     ]
     assert summary["chart"] == {
         "field": "Customer.CompanyName",
-        "values": {"株式会社サンプル商事": 2, "Acme Corporation": 2, "Globex Ltd": 1},
+        "counted": "distinct calls: InitialContactId where present, else ContactId",
+        "calls": 8,
+        "documents": 9,
+        # ctr_inbound_voice and ctr_transfer are two legs of one call (InitialContactId).
+        "values": {"株式会社サンプル商事": 1, "Acme Corporation": 2, "Globex Ltd": 1},
         "reasons": {"(caller not in the table)": 1, "(no caller number)": 3},
     }
 
@@ -168,7 +172,8 @@ def test_a_replay_writes_what_firehose_would_deliver_record_by_record(
     assert "  Records               11   Ok 9, ProcessingFailed 2" in stdout
     assert "  Lookups                9   found 5, not found 1, skipped 3, errors 0" in stdout
     chart = stdout[stdout.index("Calls by company (Customer.CompanyName), top 10") :].splitlines()[1:6]
-    assert [line.split()[0] for line in chart] == ["Acme", "株式会社サンプル商事", "Globex", "(no", "(caller"]
+    assert [line.split()[0] for line in chart] == ["Acme", "Globex", "株式会社サンプル商事", "(no", "(caller"]
+    assert "  8 calls in 9 documents: a call's transfer legs and re-deliveries count once" in stdout
     assert (out / "summary.txt").read_text(encoding="utf-8") in stdout
     assert json.loads((out / "lambda.log").read_text().splitlines()[-1])["Records"] == 11
 
@@ -204,6 +209,28 @@ def test_a_long_replay_is_cut_into_buffers_and_later_invocations_use_the_warm_ca
     assert [document["ContactId"] for document in documents] == [ctr["ContactId"] for ctr in ctrs]
     assert [document["EnrichmentStatus"]["customer"] for document in documents[:4]] == ["found"] * 3 + ["not_found"]
     assert summary["chart"]["values"] == {"株式会社サンプル商事": 75, "Acme Corporation": 75, "Globex Ltd": 75}
+
+
+def test_the_chart_counts_calls_not_transfer_legs_or_re_deliveries(
+    dynalite: Any, dynalite_table: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # One call from 株式会社サンプル商事 in three documents (its first leg, delivered twice as the contact was
+    # updated, and the transfer leg), one call from Acme, and one not-a-contact record from the same number.
+    first_leg = caller("+81312345678", ContactId="call-1", LastUpdateTimestamp="2026-11-20T01:10:00Z")
+    updated = {**first_leg, "LastUpdateTimestamp": "2026-11-20T01:15:00Z"}
+    transfer = caller("+81312345678", ContactId="call-1-leg-2", InitialContactId="call-1")
+    acme = caller(ACME, ContactId="call-2", InitialContactId=None)
+    agent_event = {"EventType": "HEART_BEAT", "CustomerEndpoint": {"Address": ACME}}
+    path = tmp_path / "legs.ndjson"
+    path.write_bytes(b"\n".join(single_line(d) for d in [first_leg, updated, transfer, acme, agent_event, acme]))
+    out = tmp_path / "out"
+    arguments = ["replay", str(path), "--table", dynalite_table, "--endpoint-url", dynalite.meta.endpoint_url]
+    code, stdout, _ = run([*arguments, "--out-dir", str(out), "--no-progress"], capsys)
+    assert code == 0
+    chart = json.loads((out / "summary.json").read_text(encoding="utf-8"))["chart"]
+    assert chart["values"] == {"Sample Shoji K.K.": 1, "Acme Corporation": 2}  # the agent event is no call
+    assert (chart["calls"], chart["documents"]) == (3, 6)
+    assert "  3 calls in 6 documents" in stdout
 
 
 def test_verbose_shows_the_handler_lines_on_stderr_and_the_default_keeps_them_off_the_terminal(

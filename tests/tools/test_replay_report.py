@@ -54,7 +54,37 @@ def test_the_chart_field_defaults_to_the_first_rule_s_first_attribute_and_can_be
         False,
     )
     chosen = ChartSpec.for_rules(rules, "Queue.Name")
-    assert chosen.rule is None and chosen.classify({"Queue": {"Name": "BasicQueue"}}) == ("BasicQueue", True)
+    assert chosen.rules == () and chosen.classify({"Queue": {"Name": "BasicQueue"}}) == ("BasicQueue", True)
+    assert chosen.classify({"Queue": None, "EnrichmentStatus": {"customer": "found"}}) == ("(no Name)", False)
+
+
+def test_rules_sharing_a_target_say_why_by_the_rule_for_the_records_channel() -> None:
+    phone = {**CUSTOMER_RULE, "endpoint_types": ["TELEPHONE_NUMBER"]}
+    email = {**CUSTOMER_RULE, "name": "email", "normalize": "email", "endpoint_types": ["EMAIL_ADDRESS"]}
+    spec = ChartSpec.for_rules(parse_rules(json.dumps([phone, email])))
+    assert [rule.name for rule in spec.rules] == ["customer", "email"]
+    statuses = [
+        {"customer": "skipped", "email": "not_found"},
+        {"customer": "not_found", "email": "skipped"},
+        {"customer": "skipped", "email": "skipped"},
+        {"customer": "skipped", "email": "error"},
+    ]
+    assert [spec.classify({"EnrichmentStatus": status})[0] for status in statuses] == [
+        "(caller not in the table)",
+        "(caller not in the table)",
+        "(no caller number or address)",
+        "(lookup error)",
+    ]
+    (email_only,) = parse_rules(json.dumps([email]))
+    assert ChartSpec.for_rules([email_only]).classify({"EnrichmentStatus": {"email": "skipped"}}) == (
+        "(no caller address)",
+        False,
+    )
+    none_rule = parse_rules(json.dumps([{**CUSTOMER_RULE, "normalize": "none"}]))
+    assert ChartSpec.for_rules(none_rule).classify({"EnrichmentStatus": {"customer": "skipped"}}) == (
+        "(nothing to look up)",
+        False,
+    )
 
 
 def test_the_top_companies_get_bars_the_rest_one_row_and_wide_characters_stay_aligned() -> None:
@@ -91,21 +121,21 @@ def test_the_progress_bar_shows_after_a_moment_redraws_in_place_and_clears() -> 
     stream = io.StringIO()
     progress = ReadProgress(total_bytes=1000, done_bytes=250)
     bar = ProgressBar(stream, progress, enabled=True, clock=lambda: now[0])
-    bar.update(10, 1)
+    bar.update("10 records, 1 invocations")
     assert stream.getvalue() == ""  # a short replay never shows a bar
     now[0] = 1.0
-    bar.update(100, 2)
+    bar.update("100 records, 2 invocations")
     assert stream.getvalue() == "\r" + "█" * 7 + "░" * 21 + "  25%  100 records, 2 invocations"
     now[0], progress.done_bytes = 2.0, 1000
-    bar.update(12_345, 13)
+    bar.update("12,345 records, 13 invocations")
     last = "█" * 28 + " 100%  12,345 records, 13 invocations"
     assert stream.getvalue().endswith("\r" + last)
     bar.clear()
     assert stream.getvalue().endswith("\r" + last + "\r" + " " * len(last) + "\r")
     unknown_size = ProgressBar(io.StringIO(), ReadProgress(None), enabled=True)
-    assert unknown_size.line(5, 1) == "5 records, 1 invocations"
+    assert unknown_size.line("5 records, 1 invocations") == "5 records, 1 invocations"
     silent = io.StringIO()
-    ProgressBar(silent, progress, enabled=False, show_after=0).update(1, 1)
+    ProgressBar(silent, progress, enabled=False, show_after=0).update("1 record")
     assert silent.getvalue() == ""
 
 

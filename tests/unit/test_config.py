@@ -76,7 +76,21 @@ def test_documents_that_are_not_a_list_of_rules_are_rejected(text: str | None, m
         ({"table": "x"}, (), "field 'table' must be a DynamoDB table name"),
         ({"table": "bad/name"}, (), "field 'table'"),
         ({"key": ""}, (), "field 'key' must be the table's partition key"),
-        ({"normalize": "e164"}, (), "field 'normalize' must be one of 'phone', 'none', got 'e164'"),
+        ({"normalize": "e164"}, (), "field 'normalize' must be one of 'phone', 'email', 'none', got 'e164'"),
+        ({"key_format": "E164"}, (), "field 'key_format' must be one of 'e164', 'national', got 'E164'"),
+        ({"key_format": "national_formatted", "country": "JP"}, (), "field 'key_format' must be one of"),
+        ({"key_format": "national"}, (), "key_format 'national' needs field 'country'"),
+        ({"key_format": "e164", "normalize": "none"}, (), "field 'key_format' applies to phone numbers only"),
+        ({"country": "JP", "normalize": "email"}, (), "field 'country' applies to phone numbers only"),
+        ({"key_format": "national", "country": "jp"}, (), "field 'country' must be an ISO 3166 alpha-2 region"),
+        ({"key_format": "national", "country": "XX"}, (), "got 'XX'"),
+        ({"key_format": "national", "country": "AR"}, (), "got 'AR'"),  # numbering.json leaves it out
+        ({"key_format": "national", "country": ["JP"]}, (), "field 'country' must be"),
+        ({"endpoint_types": []}, (), "field 'endpoint_types' must be a non-empty list"),
+        ({"endpoint_types": "TELEPHONE_NUMBER"}, (), "field 'endpoint_types' must be a non-empty list"),
+        ({"endpoint_types": ["PHONE"]}, (), "field 'endpoint_types' must be a non-empty list"),
+        ({"endpoint_types": ["VOIP", "VOIP"]}, (), "of distinct Amazon Connect endpoint types"),
+        ({"endpoint_types": ["\ud800"]}, (), "lone surrogate"),
         ({"source": "CustomerEndpoint..Address"}, (), "field 'source' 'CustomerEndpoint..Address' is not a valid"),
         ({"source": ".Address"}, (), "field 'source'"),
         ({"target": "Customer. Name"}, (), "field 'target'"),
@@ -107,6 +121,47 @@ def test_each_bad_field_is_named_with_its_rule(change: dict[str, Any], drop: tup
 def test_rules_that_contradict_each_other_are_rejected(second: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)):
         parse_rules(rules_text({}, second))
+
+
+def test_a_national_phone_rule_and_an_email_rule_parse_with_their_numbering_and_endpoint_types() -> None:
+    phone, email = parse_rules(
+        rules_text(
+            {"key_format": "national", "country": "JP", "endpoint_types": ["TELEPHONE_NUMBER"]},
+            {"name": "email", "normalize": "email", "endpoint_types": ["EMAIL_ADDRESS"]},
+        )
+    )
+    assert (phone.key_format, phone.country, phone.endpoint_types) == ("national", "JP", ("TELEPHONE_NUMBER",))
+    assert (email.normalize, email.key_format, email.country, email.endpoint_types) == (
+        "email",
+        "e164",
+        None,
+        ("EMAIL_ADDRESS",),
+    )
+    (e164,) = parse_rules(rules_text({"key_format": None, "country": "US", "endpoint_types": None}))
+    assert (e164.key_format, e164.country, e164.endpoint_types) == ("e164", "US", None)  # null: as Terraform renders
+
+
+def test_one_rule_per_channel_may_share_a_target_when_no_endpoint_type_is_in_both() -> None:
+    phone = {"endpoint_types": ["TELEPHONE_NUMBER", "VOIP"]}
+    email = {"name": "email", "normalize": "email", "endpoint_types": ["EMAIL_ADDRESS"]}
+    assert [rule.target for rule in parse_rules(rules_text(phone, email))] == [("Customer",), ("Customer",)]
+
+
+EMAIL_RULE = {"name": "email", "normalize": "email", "endpoint_types": ["EMAIL_ADDRESS"]}
+
+
+@pytest.mark.parametrize(
+    "second",
+    [
+        {"name": "email", "normalize": "email", "endpoint_types": ["EMAIL_ADDRESS", "VOIP"]},  # VOIP in both
+        {"name": "email", "normalize": "email"},  # every type
+        {**EMAIL_RULE, "source": "SystemEndpoint.Address"},
+        {**EMAIL_RULE, "target": "Customer.Email"},
+    ],
+)
+def test_rules_whose_records_could_meet_may_not_share_a_target(second: dict[str, Any]) -> None:
+    with pytest.raises(ConfigError, match="overlapping targets"):
+        parse_rules(rules_text({"endpoint_types": ["TELEPHONE_NUMBER", "VOIP"]}, second))
 
 
 def test_parse_path_splits_segments() -> None:

@@ -55,6 +55,47 @@ def test_lookup_key_without_normalisation_uses_the_value_as_is() -> None:
     assert lookup_key(rule, {"CustomerEndpoint": {"Address": " taro@example.co.jp"}}) == " taro@example.co.jp"
 
 
+@pytest.mark.parametrize(
+    ("country", "address", "key"),
+    [
+        ("JP", "+81312345678", "0312345678"),
+        ("JP", "+81 3-1234-5678", "0312345678"),  # canonicalised first, then converted
+        ("JP", "+12025550143", "+12025550143"),  # a foreign caller is looked up as E.164
+        ("JP", "0312345678", "0312345678"),  # no country code: already national
+        ("GB", "+442079460958", "02079460958"),
+        ("DE", "+49301234567", "0301234567"),
+        ("US", "+12025550143", "2025550143"),
+        ("JP", "Softphone", None),
+    ],
+)
+def test_a_national_rule_looks_callers_of_its_country_up_as_dialled_there(
+    country: str, address: str, key: str | None
+) -> None:
+    rule = replace(RULE, key_format="national", country=country)
+    assert lookup_key(rule, {"CustomerEndpoint": {"Address": address, "Type": "TELEPHONE_NUMBER"}}) == key
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "key"),
+    [
+        ({"Address": " Taro.Yamada@Example.co.jp ", "Type": "EMAIL_ADDRESS"}, "taro.yamada@example.co.jp"),
+        ({"Address": "+81312345678", "Type": "TELEPHONE_NUMBER"}, None),  # another channel's endpoint
+        ({"Address": "taro@example.co.jp"}, None),  # no Type
+        ({"Address": "taro@example.co.jp", "Type": ["EMAIL_ADDRESS"]}, None),
+        ({"Address": "Taro", "Type": "EMAIL_ADDRESS"}, None),  # not an address
+    ],
+)
+def test_an_email_rule_reads_only_email_endpoints_trimmed_and_lower_cased(endpoint: object, key: str | None) -> None:
+    rule = replace(RULE, normalize="email", endpoint_types=("EMAIL_ADDRESS",))
+    assert lookup_key(rule, {"CustomerEndpoint": endpoint}) == key
+
+
+def test_endpoint_types_read_the_type_beside_the_source_also_at_the_top_level() -> None:
+    rule = replace(RULE, source=("Address",), endpoint_types=("VOIP",))
+    assert lookup_key(rule, {"Address": "+81312345678", "Type": "VOIP"}) == "+81312345678"
+    assert lookup_key(rule, {"Address": "+81312345678", "Type": "TELEPHONE_NUMBER"}) is None
+
+
 def test_keys_dynamodb_cannot_accept_are_skipped() -> None:
     rule = replace(RULE, normalize="none")
     assert lookup_key(rule, {"CustomerEndpoint": {"Address": "x" * 2049}}) is None

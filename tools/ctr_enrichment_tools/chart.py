@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ctr_enrichment.config import STATUS_FIELD, Rule, parse_path
@@ -17,10 +17,12 @@ _EIGHTHS = " ▏▎▍▌▋▊▉"
 
 @dataclass(frozen=True, slots=True)
 class ChartSpec:
-    """Counts documents by the value at ``path``; a document without one counts towards why it has none."""
+    """Sorts documents by the value at ``path``; a document without one goes to a bar that says why it has none."""
 
     path: tuple[str, ...]
-    rule: Rule | None  # the rule that writes the path: its status tells why a value is missing
+    # The rules that write the path (one rule per channel may share a target): their statuses tell why a value
+    # is missing.
+    rules: tuple[Rule, ...]
 
     @classmethod
     def for_rules(cls, rules: Sequence[Rule], field: str | None = None) -> ChartSpec:
@@ -31,8 +33,7 @@ class ChartSpec:
             path = (*first.target, attribute)
         else:
             path = parse_path(field, "--chart-field")
-        owner = next((rule for rule in rules if path[: len(rule.target)] == rule.target), None)
-        return cls(path, owner)
+        return cls(path, tuple(rule for rule in rules if path[: len(rule.target)] == rule.target))
 
     @property
     def field(self) -> str:
@@ -51,15 +52,43 @@ class ChartSpec:
 
     def _reason(self, document: Any) -> str:
         statuses = document.get(STATUS_FIELD) if isinstance(document, dict) else None
-        status = statuses.get(self.rule.name) if isinstance(statuses, dict) and self.rule else None
-        phone = self.rule is not None and self.rule.normalize == "phone"
+        found = [statuses.get(rule.name) for rule in self.rules] if isinstance(statuses, dict) else []
+        # Of rules sharing a target, the one for the record's channel says why; the others skipped it.
+        status = next((status for status in found if status != "skipped"), "skipped" if found else None)
+        modes = {rule.normalize for rule in self.rules}
         if status == "not_found":
-            return "(caller not in the table)" if phone else "(not in the table)"
+            return "(caller not in the table)" if modes & {"phone", "email"} else "(not in the table)"
         if status == "skipped":
-            return "(no caller number)" if phone else "(nothing to look up)"
+            if modes >= {"phone", "email"}:
+                return "(no caller number or address)"
+            if "phone" in modes:
+                return "(no caller number)"
+            return "(no caller address)" if "email" in modes else "(nothing to look up)"
         if status == "error":
             return "(lookup error)"
         return f"(no {self.path[-1]})"
+
+
+@dataclass(slots=True)
+class CallCounts:
+    """The chart's counts: distinct calls per bar (``contacts.contact_key``), not documents. A transferred call's
+    legs and a contact's re-deliveries count once in each bar they fall in, as in the Dashboards charts."""
+
+    values: dict[str, set[str]] = field(default_factory=dict)
+    reasons: dict[str, set[str]] = field(default_factory=dict)
+    calls: set[str] = field(default_factory=set)
+    documents: int = 0
+
+    def add(self, label: str, is_value: bool, call: str) -> None:
+        self.documents += 1
+        self.calls.add(call)
+        (self.values if is_value else self.reasons).setdefault(label, set()).add(call)
+
+    def value_counts(self) -> Counter[str]:
+        return Counter({label: len(calls) for label, calls in self.values.items()})
+
+    def reason_counts(self) -> Counter[str]:
+        return Counter({label: len(calls) for label, calls in self.reasons.items()})
 
 
 def display_width(text: str) -> int:
@@ -106,17 +135,27 @@ def chart_rows(values: Counter[str], reasons: Counter[str], top: int) -> list[tu
 
 
 def render_chart(
-    title: str, rows: Sequence[tuple[str, int, bool]], *, columns: int = 80, ascii_only: bool = False
+    title: str,
+    rows: Sequence[tuple[str, int, bool]],
+    *,
+    columns: int = 80,
+    ascii_only: bool = False,
+    notes: Sequence[str] = (),
 ) -> list[str]:
-    """Horizontal bars scaled to the largest row: solid for values, light for the reasons a value is missing."""
+    """Horizontal bars scaled to the largest row: solid for values, light for the reasons a value is missing.
+    ``notes`` (one per row, such as an example) are written after the bars."""
     if not rows:
         return [title, "  (no documents)"]
     label_width = min(MAX_LABEL_WIDTH, max(display_width(label) for label, _, _ in rows))
     count_width = len(f"{max(count for _, count, _ in rows):,}")
-    bar_width = max(10, min(50, columns - label_width - count_width - 6))
+    note_width = max((display_width(note) + 2 for note in notes), default=0)
+    bar_width = max(10, min(50, columns - label_width - count_width - 6 - note_width))
     scale = max(count for _, count, _ in rows)
     lines = [title]
-    for label, count, solid in rows:
+    for index, (label, count, solid) in enumerate(rows):
         bar = _bar(count, scale, bar_width, solid, ascii_only)
-        lines.append(f"  {fit(label, label_width)}  {count:>{count_width},} {bar}".rstrip())
+        note = f"  {notes[index]}" if index < len(notes) else ""
+        if note:
+            bar = bar + " " * (bar_width - display_width(bar))
+        lines.append(f"  {fit(label, label_width)}  {count:>{count_width},} {bar}{note}".rstrip())
     return lines

@@ -1,4 +1,4 @@
-"""``ctr-enrichment``, the command line of the tools: ``replay --help``, ``opensearch-setup --help``.
+"""``ctr-enrichment``, the command line of the tools: ``replay``, ``load-customers``, ``opensearch-setup`` (``--help``).
 
 This module parses the arguments and hands them to the command; the work is done elsewhere. A problem the user
 can fix (``ToolError``) leaves through ``_error``: one line on stderr and an exit status, never a traceback.
@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ctr_enrichment.config import LOOKUP_ERROR_POLICIES
-from ctr_enrichment_tools import opensearch_setup, terminal
+from ctr_enrichment_tools import load_customers, opensearch_setup, terminal
+from ctr_enrichment_tools.customer_master import AUTO, FORMATS
 from ctr_enrichment_tools.errors import ToolError
 from ctr_enrichment_tools.firehose_events import DEFAULT_BUFFER_MB, MAX_BUFFER_MB, MIN_BUFFER_MB
 from ctr_enrichment_tools.harness import TIMEOUT_SECONDS
@@ -128,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, help="progress bar (default: when stderr is a terminal)"
     )
+    _add_load_customers(commands)
     setup = commands.add_parser(
         "opensearch-setup",
         help="install the index side on a domain: pipeline, template, retention, Firehose access, dashboards",
@@ -137,6 +139,89 @@ def build_parser() -> argparse.ArgumentParser:
     )
     opensearch_setup.add_arguments(setup)
     return parser
+
+
+def _add_load_customers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    load = commands.add_parser(
+        "load-customers",
+        help="load a customer master into the lookup table, keyed as the function looks callers up",
+        description=load_customers.DESCRIPTION,
+        epilog=load_customers.EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    load.set_defaults(load_parser=load)  # its own usage line for its usage errors
+    load.add_argument("master", metavar="MASTER", help="CSV, TSV, JSON (an array) or NDJSON file, or - for stdin")
+    rules = load.add_argument_group("the rules the table serves: --rules, or $ENRICHMENT_RULES")
+    rules.add_argument("--rules", metavar="JSON|@FILE", help="the ENRICHMENT_RULES document, or @file holding it")
+    rules.add_argument("--rule", metavar="NAME", help="the phone or email rule to load for (default: the only one)")
+    keys = load.add_argument_group("keys and attributes")
+    keys.add_argument(
+        "--phone-column",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="a column of phone numbers, each its own key (repeatable; earlier columns win a number two rows claim)",
+    )
+    keys.add_argument(
+        "--email-column", action="append", default=[], metavar="COLUMN", help="a column of email addresses (repeatable)"
+    )
+    keys.add_argument(
+        "--country",
+        metavar="CC",
+        help="ISO 3166 region of numbers written without a country code (default: the phone rule's country)",
+    )
+    keys.add_argument(
+        "--attribute",
+        action="append",
+        metavar="ATTRIBUTE=COLUMN",
+        help="write COLUMN as ATTRIBUTE, or COLUMN under its own name (repeatable; default: every other column)",
+    )
+    reading = load.add_argument_group("reading the master")
+    reading.add_argument(
+        "--encoding", default=AUTO, help="utf-8, utf-8-sig, cp932, shift_jis, ... (default: detect UTF-8 or CP932)"
+    )
+    reading.add_argument("--format", choices=(AUTO, *FORMATS), default=AUTO, help="default: by the file's suffix")
+    writing = load.add_argument_group("writing")
+    writing.add_argument("--dry-run", action="store_true", help="read the table and print the report; write nothing")
+    writing.add_argument(
+        "--prune",
+        action="store_true",
+        help="delete the keys the master no longer has (otherwise an old number keeps matching its old company)",
+    )
+    writing.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, help="progress bar (default: when stderr is a terminal)"
+    )
+    aws = load.add_argument_group("DynamoDB")
+    aws.add_argument("--endpoint-url", metavar="URL", help="a DynamoDB-compatible endpoint (dynalite, DynamoDB Local)")
+    aws.add_argument("--region", help="AWS region (default: the credential chain's)")
+    aws.add_argument("--profile", help="AWS profile (default: the credential chain's)")
+
+
+def load_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> load_customers.LoadOptions:
+    rules = read_rules(args.rules) if args.rules else os.environ.get("ENRICHMENT_RULES", "").strip()
+    if not rules:
+        parser.error('give the rules: --rules JSON|@FILE, such as "$(terraform output -raw enrichment_rules)"')
+    if not args.phone_column and not args.email_column:
+        parser.error("name the column(s) to key by: --phone-column COLUMN and/or --email-column COLUMN")
+    return load_customers.LoadOptions(
+        master=args.master,
+        rules=rules,
+        phone_columns=args.phone_column,
+        email_columns=args.email_column,
+        attributes=args.attribute,
+        rule=args.rule,
+        country=args.country,
+        encoding=args.encoding,
+        format=args.format,
+        dry_run=args.dry_run,
+        prune=args.prune,
+        endpoint_url=args.endpoint_url,
+        region=args.region,
+        profile=args.profile,
+        progress=sys.stderr.isatty() if args.progress is None else args.progress,
+        columns=terminal.columns(),
+        ascii_only=not terminal.can_draw_blocks(sys.stdout),
+    )
 
 
 def _rules(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
@@ -190,6 +275,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "opensearch-setup":
             opensearch_setup.run(args, sys.stdout)
             return 0
+        if args.command == "load-customers":
+            options = load_options(args, args.load_parser)
+            return 0 if load_customers.run_load(options, sys.stdout, sys.stderr).succeeded else 1
         succeeded = replay_command(replay_options(args, parser), sys.stdout, sys.stderr)
     except ToolError as error:
         return _error(prefix, str(error), error.exit_status)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from typing import Any
 
+from ctr_enrichment_tools.contacts import CONTACT_KEY
+
 ASSETS = files("ctr_enrichment_tools") / "opensearch_assets"
 DEFAULT_INDEX = "ctr"
 DEFAULT_COMPANY_FIELD = "Customer.CompanyName"
@@ -27,9 +29,9 @@ POLICY_NAME = "ctr-enrichment-retention"
 FIREHOSE_ROLE_NAME = "ctr-enrichment-firehose"
 INDEX_PATTERN_ID = "ctr-enrichment-index-pattern"
 CALLS_BY_COMPANY_ID = "ctr-enrichment-calls-by-company"
-# The field every chart counts (distinct values): a call, across its transfer legs. Without the pipeline
-# (engines that cannot run it) the charts fall back to ContactId, as before.
-CALL_KEY = "ContactKey"
+# The field every chart counts (distinct values): a call, across its transfer legs (contacts.py defines it).
+# Without the pipeline (engines that cannot run it) the charts fall back to ContactId, as before.
+CALL_KEY = CONTACT_KEY
 LEGACY_CALL_KEY = "ContactId"
 # The field the pipeline routes on, and the index pattern's time field: the two must be the same so that a
 # time filter in Dashboards and the day in the index name agree.

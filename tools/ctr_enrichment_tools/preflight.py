@@ -38,7 +38,7 @@ _CREDENTIAL_CODES = frozenset(
     }
 )
 _NO_CREDENTIALS = (
-    "no AWS credentials found: the replay reads the tables with the default credential chain "
+    "no AWS credentials found: ctr-enrichment reaches DynamoDB with the default credential chain "
     "(environment variables, --profile or AWS_PROFILE, ~/.aws/credentials and config, SSO, container or "
     "instance role); e.g. run `aws sso login --profile NAME` and pass --profile NAME"
 )

@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from ctr_enrichment.config import ConfigError, Settings, load_settings
 from ctr_enrichment.outcomes import FailureReason
 from ctr_enrichment_tools.chart import ChartSpec
+from ctr_enrichment_tools.contacts import contact_key
 from ctr_enrichment_tools.errors import ReplayError
 from ctr_enrichment_tools.firehose_events import (
     DEFAULT_BUFFER_MB,
@@ -169,7 +170,7 @@ def run_replay(options: ReplayOptions, stdout: TextIO, stderr: TextIO) -> Replay
                 if options.verbose:
                     bar.clear()
                     stderr.write(invocation.output)
-                bar.update(summary.records, summary.invocations)
+                bar.update(f"{summary.records:,} records, {summary.invocations:,} invocations")
             bar.clear()
             summary.seconds = time.monotonic() - started
             summary.outputs = {name: str(outputs.path(name)) for name in _written(outputs)}
@@ -267,7 +268,7 @@ def _absorb(
             summary.ok += 1
             document = base64.b64decode(answer["data"])
             outputs.write_ok(document, arrival)
-            _count_in_chart(document, summary, chart)
+            _count_in_chart(document, f"{source.location}#{request['recordId']}", summary, chart)
         elif answer["result"] == "ProcessingFailed":
             summary.processing_failed += 1
             outputs.write_failed(request["data"], arrival, PROCESSING_FAILED_CODE, PROCESSING_FAILED_MESSAGE)
@@ -284,15 +285,13 @@ def _unlogged_reason(invocation: Invocation) -> str:
     return f"no reason logged (see {LAMBDA_LOG})"
 
 
-def _count_in_chart(document: bytes, summary: ReplaySummary, chart: ChartSpec) -> None:
+def _count_in_chart(document: bytes, record: str, summary: ReplaySummary, chart: ChartSpec) -> None:
+    """Count the document's call in its bar; a document that is not a contact record counts on its own."""
     try:
         parsed = json.loads(document)
     except ValueError:
         parsed = None
     label, is_value = chart.classify(parsed)
-    if is_value:
-        summary.values[label] += 1
-        if summary.example is None:
-            summary.example = document.decode("utf-8", errors="replace")
-    else:
-        summary.reasons[label] += 1
+    summary.chart.add(label, is_value, contact_key(parsed) or f"\0{record}")
+    if is_value and summary.example is None:
+        summary.example = document.decode("utf-8", errors="replace")

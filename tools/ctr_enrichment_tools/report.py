@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ctr_enrichment.metrics import METRIC_NAMES
-from ctr_enrichment_tools.chart import chart_rows, render_chart
+from ctr_enrichment_tools.chart import CallCounts, chart_rows, render_chart
 from ctr_enrichment_tools.outputs import BULK as BULK_FILE
 from ctr_enrichment_tools.outputs import ENRICHED as ENRICHED_FILE
 from ctr_enrichment_tools.outputs import LAMBDA_LOG as LAMBDA_LOG_FILE
@@ -48,8 +48,7 @@ class ReplaySummary:
     failed_invocations: list[str] = field(default_factory=list)
     failed_records: list[FailedRecord] = field(default_factory=list)
     lookup_failures: Counter[str] = field(default_factory=Counter)
-    values: Counter[str] = field(default_factory=Counter)  # chart: documents per company
-    reasons: Counter[str] = field(default_factory=Counter)  # chart: documents without one, by why
+    chart: CallCounts = field(default_factory=CallCounts)  # calls per company, and without one by why
     outputs: dict[str, str] = field(default_factory=dict)  # file name -> path
     indices: Counter[str] = field(default_factory=Counter)  # documents per index in the bulk file
     example: str | None = None  # one enriched document whose chart field is set
@@ -85,7 +84,14 @@ class ReplaySummary:
             "processing_failed_records": [
                 {"location": f.location, "recordId": f.record_id, "reason": f.reason} for f in self.failed_records
             ],
-            "chart": {"field": self.chart_field, "values": dict(self.values), "reasons": dict(self.reasons)},
+            "chart": {
+                "field": self.chart_field,
+                "counted": "distinct calls: InitialContactId where present, else ContactId",
+                "calls": len(self.chart.calls),
+                "documents": self.chart.documents,
+                "values": dict(self.chart.value_counts()),
+                "reasons": dict(self.chart.reason_counts()),
+            },
             "seconds": round(self.seconds, 3),
             "outputs": self.outputs,
             "bulk_indices": dict(self.indices),
@@ -116,11 +122,14 @@ def render_summary(summary: ReplaySummary, *, columns: int = 80, ascii_only: boo
     lines.extend(_problems(summary))
     lines.append("")
     title = f"Calls by company ({summary.chart_field}), top {summary.top}"
-    lines.extend(
-        render_chart(
-            title, chart_rows(summary.values, summary.reasons, summary.top), columns=columns, ascii_only=ascii_only
+    rows = chart_rows(summary.chart.value_counts(), summary.chart.reason_counts(), summary.top)
+    lines.extend(render_chart(title, rows, columns=columns, ascii_only=ascii_only))
+    if summary.chart.documents:
+        calls, documents = len(summary.chart.calls), summary.chart.documents
+        lines.append(
+            f"  {_plural(calls, 'call')} in {_plural(documents, 'document')}: a call's transfer legs and "
+            "re-deliveries count once (InitialContactId, else ContactId)"
         )
-    )
     return "\n".join(lines) + "\n"
 
 

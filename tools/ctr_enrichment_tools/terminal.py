@@ -45,7 +45,11 @@ REDRAW_EVERY_SECONDS = 0.1
 
 
 class ProgressBar:
-    """Draws ``████████░░░░  42%  12,345 records, 13 invocations`` over itself; ``clear`` before other output."""
+    """Draws ``████████░░░░  42%  12,345 records, 13 invocations`` over itself; ``clear`` before other output.
+
+    ``progress`` says how far along the work is (bytes of input for a replay, items for a load); the caller
+    passes the counts to show beside the bar.
+    """
 
     def __init__(
         self,
@@ -65,8 +69,7 @@ class ProgressBar:
         self._last_draw = float("-inf")
         self._drawn = 0  # characters on the line now
 
-    def line(self, records: int, invocations: int) -> str:
-        counts = f"{records:,} records, {invocations:,} invocations"
+    def line(self, counts: str) -> str:
         total = self.progress.total_bytes
         if not total:
             return counts
@@ -74,11 +77,11 @@ class ProgressBar:
         filled = round(fraction * BAR_WIDTH)
         return f"{'█' * filled}{'░' * (BAR_WIDTH - filled)} {fraction:>4.0%}  {counts}"
 
-    def update(self, records: int, invocations: int) -> None:
+    def update(self, counts: str) -> None:
         now = self._clock()
         if not self.enabled or now - self._started < self._show_after or now - self._last_draw < REDRAW_EVERY_SECONDS:
             return
-        text = self.line(records, invocations)
+        text = self.line(counts)
         self.stream.write("\r" + text + " " * max(0, self._drawn - len(text)))
         self.stream.flush()
         self._drawn = len(text)
