@@ -14,10 +14,8 @@ batch (`plan_batch`), since loading the provider schema is most of a small plan'
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
 import tempfile
 import time
 from collections.abc import Iterable
@@ -26,7 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support import REPO
+from tests.support.terraform import copy_module, run_terraform, terraform_environment
+
 SNS_TOPIC = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 CONNECT_INSTANCE = "5b4b2b1e-6f1c-4c8e-9d0a-2f6a7c1d3e55"
@@ -382,54 +382,9 @@ BY_NAME = {configuration.name: configuration for configuration in CONFIGURATIONS
 # --- Running Terraform ---------------------------------------------------------------------------------------
 
 
-def terraform_executable() -> str:
-    found = shutil.which("terraform")
-    if found is None:
-        raise RuntimeError(
-            "terraform is not on PATH. Run `make setup` (it installs the offline stand-in when "
-            "../shared/offline-terraform exists) or install Terraform, then run these tests again."
-        )
-    return found
-
-
-def terraform_environment(scratch: Path) -> dict[str, str]:
-    env = dict(
-        os.environ,
-        AWS_REGION="us-east-1",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_ACCESS_KEY_ID="offline",
-        AWS_SECRET_ACCESS_KEY="offline",
-        TF_IN_AUTOMATION="1",
-        TF_INPUT="0",
-        CHECKPOINT_DISABLE="1",
-    )
-    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "TF_DATA_DIR", "TF_WORKSPACE"):
-        env.pop(name, None)
-    # Provider plugins put their sockets in per-start directories under TMPDIR; keep the path short (Unix
-    # sockets allow ~100 characters) and inside the scratch tree, which is removed afterwards.
-    env["TMPDIR"] = str(scratch)
-    return env
-
-
-def _run(workdir: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [terraform_executable(), *args],
-        cwd=workdir,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-
-
 def _copy_module(root: Path, example: str | None) -> Path:
     """The module as a user gets it (root .tf files and lambda_src/), plus the example that uses it."""
-    module = root / "m"
-    module.mkdir(parents=True)
-    for path in REPO.glob("*.tf"):
-        shutil.copy2(path, module / path.name)
-    shutil.copytree(REPO / "lambda_src", module / "lambda_src", ignore=shutil.ignore_patterns("__pycache__"))
+    module = copy_module(root / "m", with_mocks=False)
     if example is None:
         return module
     workdir = module / "examples" / example
@@ -448,7 +403,7 @@ def _terraform_steps(workdir: Path, env: dict[str, str], with_schema: bool) -> t
         steps.append(("providers", "schema", "-json"))
     outputs: list[str] = []
     for step in steps:
-        completed = _run(workdir, env, *step)
+        completed = run_terraform(workdir, *step, env=env)
         if completed.returncode != 0:
             return f"terraform {' '.join(step)} failed:\n{completed.stdout}\n{completed.stderr}", outputs
         outputs.append(completed.stdout)
@@ -607,7 +562,7 @@ def _schema_from_any(base: Path, results: dict[str, PlanResult]) -> dict[str, An
     env = terraform_environment(scratch)
     try:
         for step in (("init", "-backend=false", "-input=false", "-no-color"), ("providers", "schema", "-json")):
-            completed = _run(workdir, env, *step)
+            completed = run_terraform(workdir, *step, env=env)
             if completed.returncode != 0:
                 first_error = next((r.error for r in results.values() if r.error), "")
                 raise RuntimeError(f"no provider schema: {completed.stderr}\n{first_error}")

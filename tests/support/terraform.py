@@ -26,7 +26,11 @@ def terraform() -> str:
     return found
 
 
-def run_terraform(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def terraform_environment(tmpdir: Path | None = None) -> dict[str, str]:
+    """The environment every test runs Terraform in: offline credentials in us-east-1, no prompts, no checkpoint.
+
+    Provider plugins leave per-start socket directories under TMPDIR: `tmpdir` keeps them in the scratch tree,
+    which must stay short (Unix sockets allow ~100 characters)."""
     env = dict(
         os.environ,
         AWS_REGION="us-east-1",
@@ -34,15 +38,21 @@ def run_terraform(workdir: Path, *args: str) -> subprocess.CompletedProcess[str]
         AWS_ACCESS_KEY_ID="offline",
         AWS_SECRET_ACCESS_KEY="offline",
         TF_IN_AUTOMATION="1",
+        TF_INPUT="0",
         CHECKPOINT_DISABLE="1",
     )
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "TF_DATA_DIR", "TF_WORKSPACE"):
         env.pop(name, None)
-    # Provider plugins leave per-start socket directories behind: keep them with the scratch copy, unless
-    # the path would get too long for a Unix socket (~100 characters).
-    scratch = workdir.parent / "t"
-    if len(str(scratch)) <= 48:
-        env["TMPDIR"] = str(scratch)
+    if tmpdir is not None:
+        env["TMPDIR"] = str(tmpdir)
+    return env
+
+
+def run_terraform(workdir: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    if env is None:
+        # The scratch copy's sibling "t" (copy_module makes it), unless that path is too long for a socket.
+        scratch = workdir.parent / "t"
+        env = terraform_environment(scratch if len(str(scratch)) <= 48 else None)
     return subprocess.run(
         [terraform(), *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=600, check=False
     )
@@ -53,14 +63,15 @@ def checked(result: subprocess.CompletedProcess[str]) -> str:
     return result.stdout
 
 
-def copy_module(destination: Path) -> Path:
-    """The module as a user gets it: root .tf files, lambda_src/ and the shared test mocks."""
+def copy_module(destination: Path, with_mocks: bool = True) -> Path:
+    """The module as a user gets it (root .tf files and lambda_src/), with the shared test mocks unless told not."""
     destination.mkdir(parents=True)
     (destination.parent / "t").mkdir(exist_ok=True)
     for path in REPO.glob("*.tf"):
         shutil.copy2(path, destination / path.name)
     shutil.copytree(REPO / "lambda_src", destination / "lambda_src", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "tests" / "mocks", destination / "tests" / "mocks")
+    if with_mocks:
+        shutil.copytree(REPO / "tests" / "mocks", destination / "tests" / "mocks")
     return destination
 
 
@@ -78,3 +89,44 @@ def planned(document: dict[str, Any], address: str) -> dict[str, Any]:
     matches = [r["change"]["after"] for r in document["resource_changes"] if r["address"] == address]
     assert len(matches) == 1, f"{address} is not planned exactly once"
     return matches[0]
+
+
+MOCK_PROVIDERS = """mock_provider "aws" {
+  source = "./tests/mocks/aws"
+}
+mock_provider "archive" {
+  source = "./tests/mocks/archive"
+}
+"""
+
+
+def plan_verdicts(workdir: Path, directory: str, cases: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """Terraform's verdict on each case (its input variables), planned with the mock providers: the error
+    diagnostics of each case, empty when the plan succeeds.
+
+    Each case gets its own test file, since a run that fails ends its file; one `terraform test` runs them all,
+    which costs one provider start instead of one per case.
+    """
+    cases_dir = workdir / directory
+    cases_dir.mkdir()
+    for case, variables in cases.items():
+        assignments = "".join(
+            f"    {name} = {json.dumps(value, ensure_ascii=False)}\n" for name, value in variables.items()
+        )
+        (cases_dir / f"{case}.tftest.hcl").write_text(
+            f'{MOCK_PROVIDERS}run "{case}" {{\n  command = plan\n  variables {{\n{assignments}  }}\n}}\n',
+            encoding="utf-8",
+        )
+    result = run_terraform(workdir, "test", "-json", "-no-color", f"-test-directory={directory}")
+    found: dict[str, list[str]] = {case: [] for case in cases}
+    completed: set[str] = set()
+    for line in result.stdout.splitlines():
+        message = json.loads(line)
+        case = message.get("@testrun")
+        if message.get("type") == "diagnostic" and message["diagnostic"]["severity"] == "error" and case:
+            diagnostic = message["diagnostic"]
+            found[case].append(f"{diagnostic['summary']}: {diagnostic.get('detail', '')}")
+        if message.get("type") == "test_run" and message["test_run"].get("progress") == "complete":
+            completed.add(message["test_run"]["run"])
+    assert completed == set(cases), f"not every case ran:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return found

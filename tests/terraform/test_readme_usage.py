@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +18,8 @@ from typing import Any
 
 import pytest
 
-from tests.aws_rules.plans import terraform_environment, terraform_executable
 from tests.support import REPO
+from tests.support.terraform import checked, copy_module, run_terraform, terraform_environment
 
 pytestmark = pytest.mark.terraform
 
@@ -55,11 +54,7 @@ def test_the_snippets_pin_the_newest_release_in_the_changelog() -> None:
 
 
 def run(workdir: Path, env: dict[str, str], *args: str) -> str:
-    result = subprocess.run(
-        [terraform_executable(), *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-    assert result.returncode == 0, f"terraform {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
+    return checked(run_terraform(workdir, *args, env=env))
 
 
 @pytest.fixture(scope="module")
@@ -67,12 +62,7 @@ def snippet_plans() -> Iterator[list[dict[str, Any]]]:
     """`terraform show -json` of each snippet, planned as a root module with the provider in us-east-1."""
     base = Path(tempfile.mkdtemp(prefix="rdm"))  # short: provider sockets live under it
     try:
-        module = base / "module"
-        module.mkdir()
-        for path in REPO.glob("*.tf"):
-            shutil.copy2(path, module / path.name)
-        shutil.copytree(REPO / "lambda_src", module / "lambda_src", ignore=shutil.ignore_patterns("__pycache__"))
-        (base / "t").mkdir()
+        copy_module(base / "module", with_mocks=False)
         env = terraform_environment(base / "t")
         documents = []
         for index, block in enumerate(module_blocks()):

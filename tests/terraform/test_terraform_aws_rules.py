@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.support import REPO
-from tests.support.terraform import checked, copy_module, plan, planned, run_terraform
+from tests.support.terraform import checked, copy_module, plan, plan_verdicts, planned, run_terraform
 
 pytestmark = pytest.mark.terraform
 
@@ -32,45 +32,8 @@ def module_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return workdir
 
 
-def hcl(value: Any) -> str:
-    """A Terraform expression for a JSON-like value (JSON is valid HCL for these)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
-MOCKS = """mock_provider "aws" {
-  source = "./tests/mocks/aws"
-}
-mock_provider "archive" {
-  source = "./tests/mocks/archive"
-}
-variables {
-  opensearch_public_endpoint_enabled = true
-}
-"""
-
-
-def verdicts(workdir: Path, directory: str, cases: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
-    """Plan each case (its variables) in a `terraform test` run with mocks; the error diagnostics of each case."""
-    cases_dir = workdir / directory
-    cases_dir.mkdir()
-    for case, variables in cases.items():  # one file per case: a run that fails ends its file
-        assignments = "".join(f"    {name} = {hcl(value)}\n" for name, value in variables.items())
-        (cases_dir / f"{case}.tftest.hcl").write_text(
-            f'{MOCKS}run "{case}" {{\n  command = plan\n  variables {{\n{assignments}  }}\n}}\n', encoding="utf-8"
-        )
-    result = run_terraform(workdir, "test", "-json", "-no-color", f"-test-directory={directory}")
-    found: dict[str, list[str]] = {case: [] for case in cases}
-    completed: set[str] = set()
-    for line in result.stdout.splitlines():
-        message = json.loads(line)
-        case = message.get("@testrun")
-        if message.get("type") == "diagnostic" and message["diagnostic"]["severity"] == "error" and case:
-            diagnostic = message["diagnostic"]
-            found[case].append(f"{diagnostic['summary']}: {diagnostic.get('detail', '')}")
-        if message.get("type") == "test_run" and message["test_run"].get("progress") == "complete":
-            completed.add(message["test_run"]["run"])
-    assert completed == set(cases), f"not every case ran:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    return found
+# Every case plans the public-endpoint domain, the smallest configuration without a VPC.
+PUBLIC = {"opensearch_public_endpoint_enabled": True}
 
 
 # --- Finding 3: the provider floor admits only releases that accept every runtime the module allows -----------
@@ -108,10 +71,10 @@ def lowest_admitted(constraint: str) -> tuple[int, int, int]:
 
 
 def test_provider_floor_accepts_every_allowed_runtime(module_copy: Path) -> None:
-    found = verdicts(
+    found = plan_verdicts(
         module_copy,
         "runtimes",
-        {re.sub(r"[^a-z0-9]", "_", runtime): {"lambda_runtime": runtime} for runtime in CANDIDATE_RUNTIMES},
+        {re.sub(r"[^a-z0-9]", "_", runtime): {**PUBLIC, "lambda_runtime": runtime} for runtime in CANDIDATE_RUNTIMES},
     )
     allowed = [runtime for runtime in CANDIDATE_RUNTIMES if not found[re.sub(r"[^a-z0-9]", "_", runtime)]]
     assert allowed, "no runtime plans"
@@ -326,11 +289,12 @@ def test_seed_keys_terraform_refuses_are_exactly_those_the_function_cannot_find(
     from ctr_enrichment.enrichment import lookup_key
 
     base = {"name": "customer", "source": "CustomerEndpoint.Address", "target": "Customer"}
-    found = verdicts(
+    found = plan_verdicts(
         module_copy,
         "seed-keys",
         {
             case: {
+                **PUBLIC,
                 "enrichment_rules": [{**base, **fields}],
                 "lookup_table_items": {key: {"name": "x"} for key in SEED_KEYS},
             }

@@ -25,7 +25,7 @@ from scripts import gen_tf_docs
 from tests.support import REPO
 from tests.support.ctrs import caller, load_json
 from tests.support.function import decoded_documents, invoke
-from tests.support.terraform import checked, copy_module, plan, planned, run_terraform
+from tests.support.terraform import checked, copy_module, plan, plan_verdicts, planned, run_terraform
 
 pytestmark = pytest.mark.terraform
 
@@ -412,46 +412,15 @@ SETTING_PARITY_CASES: dict[str, tuple[str, str, str, str | None]] = {
 
 @pytest.fixture(scope="module")
 def terraform_verdicts(module_copy: Path) -> dict[str, list[str]]:
-    """Plan every case in its own test file (a failed run ends its file); errors per case."""
-    cases_dir = module_copy / "parity"
-    cases_dir.mkdir()
-    cases = {
-        case: f"enrichment_rules = {json.dumps(rules, ensure_ascii=False)}" for case, (rules, _) in PARITY_CASES.items()
-    }
+    """Terraform's errors for every case, each planned with the public-endpoint domain."""
+    cases = {case: {"enrichment_rules": rules} for case, (rules, _) in PARITY_CASES.items()}
     for case, (variable, value, _, _) in SETTING_PARITY_CASES.items():
-        cases[case] = f"{variable} = {json.dumps(value, ensure_ascii=False)}"
-    for case, assignment in cases.items():
-        (cases_dir / f"{case}.tftest.hcl").write_text(
-            f"""
-mock_provider "aws" {{
-  source = "./tests/mocks/aws"
-}}
-mock_provider "archive" {{
-  source = "./tests/mocks/archive"
-}}
-run "{case}" {{
-  command = plan
-  variables {{
-    opensearch_public_endpoint_enabled = true
-    {assignment}
-  }}
-}}
-""",
-            encoding="utf-8",
-        )
-    result = run_terraform(module_copy, "test", "-json", "-no-color", "-test-directory=parity")
-    verdicts: dict[str, list[str]] = {case: [] for case in cases}
-    completed: set[str] = set()
-    for line in result.stdout.splitlines():
-        message = json.loads(line)
-        case = message.get("@testrun")
-        if message.get("type") == "diagnostic" and message["diagnostic"]["severity"] == "error" and case:
-            diagnostic = message["diagnostic"]
-            verdicts[case].append(f"{diagnostic['summary']}: {diagnostic.get('detail', '')}")
-        if message.get("type") == "test_run" and message["test_run"].get("progress") == "complete":
-            completed.add(message["test_run"]["run"])
-    assert completed == set(cases), f"not every case ran:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
-    return verdicts
+        cases[case] = {variable: value}
+    return plan_verdicts(
+        module_copy,
+        "parity",
+        {case: {"opensearch_public_endpoint_enabled": True, **inputs} for case, inputs in cases.items()},
+    )
 
 
 @pytest.mark.parametrize("case", list(PARITY_CASES))
