@@ -1,14 +1,19 @@
 locals {
   # Firehose names its delivery metrics after the destination type. DataFreshness exists for the OpenSearch
-  # destination but not for the legacy Elasticsearch one: Firehose's "CloudWatch alarms best practices" list
-  # DeliveryToS3, -ToIceberg, -ToSplunk, -ToAmazonOpenSearchService, -ToAmazonOpenSearchServerless and
-  # -ToHttpEndpoint.DataFreshness, and the Elasticsearch destination publishes only DeliveryToElasticsearch.Bytes,
-  # .Records and .Success. An alarm on a metric that is never published sits in OK forever (missing data is
-  # not breaching), so the data-freshness alarm exists only for destination = "opensearch".
-  delivery_metric_prefix = var.destination == "opensearch" ? "DeliveryToAmazonOpenSearchService" : "DeliveryToElasticsearch"
-  data_freshness_alarm = var.destination == "opensearch" ? {
+  # and OpenSearch Serverless destinations but not for the legacy Elasticsearch one: Firehose's "CloudWatch alarms
+  # best practices" list DeliveryToS3, -ToIceberg, -ToSplunk, -ToAmazonOpenSearchService,
+  # -ToAmazonOpenSearchServerless and -ToHttpEndpoint.DataFreshness, and the Elasticsearch destination publishes only
+  # DeliveryToElasticsearch.Bytes, .Records and .Success. An alarm on a metric that is never published sits in OK
+  # forever (missing data is not breaching), so there is no data-freshness alarm for destination = "elasticsearch".
+  delivery_metric_prefix = {
+    opensearch           = "DeliveryToAmazonOpenSearchService"
+    elasticsearch        = "DeliveryToElasticsearch"
+    opensearchserverless = "DeliveryToAmazonOpenSearchServerless"
+  }[var.destination]
+  delivery_target = local.domain_destination ? "search domain" : "collection"
+  data_freshness_alarm = var.destination != "elasticsearch" ? {
     data-freshness = {
-      description = "The oldest record in ${local.delivery_stream_name} waited more than ${var.alarm_thresholds.data_freshness_seconds} s for delivery to the search domain."
+      description = "The oldest record in ${local.delivery_stream_name} waited more than ${var.alarm_thresholds.data_freshness_seconds} s for delivery to the ${local.delivery_target}."
       namespace   = "AWS/Firehose"
       metric_name = "${local.delivery_metric_prefix}.DataFreshness"
       dimensions  = { DeliveryStreamName = local.delivery_stream_name }
@@ -67,7 +72,7 @@ locals {
       threshold   = var.alarm_thresholds.lookup_errors
     }
     delivery-success = {
-      description = "The share of documents from ${local.delivery_stream_name} that the search domain accepted stayed below ${var.alarm_thresholds.delivery_success} for ${local.delivery_success_evaluation_periods} periods, longer than Firehose retries one document (mapping conflicts, access denied, a red cluster; not a refused stale copy of a contact); Firehose then backs them up to the bucket. See the Firehose error log group."
+      description = "The share of documents from ${local.delivery_stream_name} that the ${local.delivery_target} accepted stayed below ${var.alarm_thresholds.delivery_success} for ${local.delivery_success_evaluation_periods} periods, longer than Firehose retries one document (mapping conflicts, access denied, a red cluster; not a refused stale copy of a contact); Firehose then backs them up to the bucket. See the Firehose error log group."
       namespace   = "AWS/Firehose"
       metric_name = "${local.delivery_metric_prefix}.Success"
       dimensions  = { DeliveryStreamName = local.delivery_stream_name }

@@ -18,26 +18,53 @@ locals {
       parameters = [for p in local.lambda_processor_parameters : { name = p.name, value = p.value } if p.render]
     }]
   }
+
+  # A domain of another account is addressed by its endpoint: Firehose's ClusterEndpoint "instead of DomainARN"
+  # (Firehose Developer Guide, "Cross-account delivery to an OpenSearch Service destination"). The provider refuses
+  # both at once (opensearch_configuration/elasticsearch_configuration cluster_endpoint ConflictsWith domain_arn,
+  # delivery_stream.go), and the API wants a URL (botocore AmazonopensearchserviceClusterEndpoint: "https:.*").
+  destination_domain_arn       = local.cross_account_domain ? null : local.domain_arn
+  destination_cluster_endpoint = local.cross_account_domain ? "https://${var.opensearch_domain_endpoint}" : null
 }
 
 resource "aws_kinesis_firehose_delivery_stream" "this" {
   name        = local.delivery_stream_name
   destination = var.destination
 
-  # Amazon Connect writes with PutRecordBatch (Direct PUT), so server-side encryption applies.
-  server_side_encryption {
-    enabled  = true
-    key_type = var.kms_key_arn != null ? "CUSTOMER_MANAGED_CMK" : "AWS_OWNED_CMK"
-    key_arn  = var.kms_key_arn
+  # Direct PUT (Amazon Connect writes with PutRecordBatch): the stream encrypts what it holds, with kms_key_arn or
+  # an AWS owned key. With a Kinesis data stream as source Firehose "no longer stores the data at rest. Instead, the
+  # data is stored in the Kinesis stream", encrypted by the stream's key (Firehose Developer Guide, server-side
+  # encryption), and the provider refuses the block: kinesis_source_configuration ConflictsWith
+  # server_side_encryption (resourceDeliveryStream, internal/service/firehose/delivery_stream.go), which only the
+  # AWS-rules layer checks offline (tests/aws_rules/provider_rules.py).
+  dynamic "server_side_encryption" {
+    for_each = local.kinesis_source_enabled ? [] : [1]
+    content {
+      enabled  = true
+      key_type = var.kms_key_arn != null ? "CUSTOMER_MANAGED_CMK" : "AWS_OWNED_CMK"
+      key_arn  = var.kms_key_arn
+    }
   }
 
-  # The two destination blocks are the provider's two schemas for the same settings, so they are written out
-  # twice; tests/test_terraform_toggles.py plans both and fails when they differ in anything but
-  # document_id_options (OpenSearch only) and type_name (legacy Elasticsearch only).
+  # An existing Kinesis data stream (kinesis_source): Firehose reads it with the delivery role (iam.tf), from the
+  # LATEST position. Changing the source replaces the stream (ForceNew).
+  dynamic "kinesis_source_configuration" {
+    for_each = local.kinesis_source_enabled ? [var.kinesis_source.stream_arn] : []
+    content {
+      kinesis_stream_arn = kinesis_source_configuration.value
+      role_arn           = aws_iam_role.firehose.arn
+    }
+  }
+
+  # The three destination blocks are the provider's three schemas for the same settings, so they are written out
+  # three times; tests/test_terraform_toggles.py plans them side by side and fails when they differ in anything but
+  # what the schema gives one of them only: document_id_options (OpenSearch), type_name (legacy Elasticsearch),
+  # domain_arn/cluster_endpoint/index_rotation_period (domains) and collection_endpoint (OpenSearch Serverless).
   dynamic "opensearch_configuration" {
     for_each = var.destination == "opensearch" ? [1] : []
     content {
-      domain_arn            = local.domain_arn
+      domain_arn            = local.destination_domain_arn
+      cluster_endpoint      = local.destination_cluster_endpoint
       role_arn              = aws_iam_role.firehose.arn
       index_name            = var.index_name
       index_rotation_period = var.index_rotation_period
@@ -109,7 +136,8 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
   dynamic "elasticsearch_configuration" {
     for_each = var.destination == "elasticsearch" ? [1] : []
     content {
-      domain_arn            = local.domain_arn
+      domain_arn            = local.destination_domain_arn
+      cluster_endpoint      = local.destination_cluster_endpoint
       role_arn              = aws_iam_role.firehose.arn
       index_name            = var.index_name
       index_rotation_period = var.index_rotation_period
@@ -169,13 +197,79 @@ resource "aws_kinesis_firehose_delivery_stream" "this" {
     }
   }
 
+  # OpenSearch Serverless: the collection's endpoint, one index (no rotation, no document type, no document ID
+  # options: AmazonOpenSearchServerlessDestinationConfiguration has none of them), VPC delivery for a collection
+  # reached through a VPC endpoint.
+  dynamic "opensearchserverless_configuration" {
+    for_each = local.domain_destination ? [] : [1]
+    content {
+      collection_endpoint = local.collection_endpoint
+      role_arn            = aws_iam_role.firehose.arn
+      index_name          = var.index_name
+      buffering_interval  = var.buffering_interval_seconds
+      buffering_size      = var.buffering_size_mb
+      retry_duration      = var.retry_duration_seconds
+      s3_backup_mode      = var.backup_mode
+
+      s3_configuration {
+        role_arn           = aws_iam_role.firehose.arn
+        bucket_arn         = local.backup_bucket_arn
+        compression_format = var.backup_compression_format
+        kms_key_arn        = var.kms_key_arn
+
+        cloudwatch_logging_options {
+          enabled         = true
+          log_group_name  = aws_cloudwatch_log_group.firehose.name
+          log_stream_name = aws_cloudwatch_log_stream.firehose["backup"].name
+        }
+      }
+
+      processing_configuration {
+        enabled = local.processing_configuration.enabled
+
+        dynamic "processors" {
+          for_each = local.processing_configuration.processors
+          content {
+            type = processors.value.type
+
+            dynamic "parameters" {
+              for_each = processors.value.parameters
+              content {
+                parameter_name  = parameters.value.name
+                parameter_value = parameters.value.value
+              }
+            }
+          }
+        }
+      }
+
+      cloudwatch_logging_options {
+        enabled         = true
+        log_group_name  = aws_cloudwatch_log_group.firehose.name
+        log_stream_name = aws_cloudwatch_log_stream.firehose["destination"].name
+      }
+
+      dynamic "vpc_config" {
+        for_each = local.vpc_enabled ? [1] : []
+        content {
+          role_arn           = aws_iam_role.firehose.arn
+          subnet_ids         = local.vpc_subnet_ids
+          security_group_ids = local.firehose_security_group_ids
+        }
+      }
+    }
+  }
+
   tags = var.tags
 
-  # Firehose checks at creation that it can use the function, the domain and the bucket.
+  # Firehose checks at creation that it can use the function, the destination and the bucket (and reads the
+  # source stream from the moment it exists).
   depends_on = [
     aws_iam_role_policy.firehose,
     aws_lambda_function.this,
     aws_opensearch_domain_policy.this,
+    aws_opensearchserverless_access_policy.this,
+    aws_opensearchserverless_security_policy.network,
     aws_s3_bucket_policy.backup,
   ]
 }

@@ -120,27 +120,75 @@ data "aws_iam_policy_document" "firehose" {
     resources = [local.lambda_function_arn, "${local.lambda_function_arn}:*"]
   }
 
+  # The source: an existing Kinesis data stream (kinesis_source). The Firehose Developer Guide's delivery-role
+  # policies read the source stream with these four actions, on the stream ("Grant Firehose access to an Amazon S3
+  # destination" and the other destinations: "This policy also has a statement that allows access to Amazon Kinesis
+  # Data Streams").
+  dynamic "statement" {
+    for_each = local.kinesis_source_enabled ? [var.kinesis_source.stream_arn] : []
+    content {
+      sid       = "ReadSourceStream"
+      actions   = ["kinesis:DescribeStream", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"]
+      resources = [statement.value]
+    }
+  }
+
+  # A stream encrypted with a customer managed key: "Your Kinesis stream consumers must have the kms:Decrypt
+  # permission", and Kinesis Data Streams passes the stream ARN as encryption context, which
+  # kms:EncryptionContext:aws:kinesis:arn limits the key to (Kinesis Data Streams Developer Guide, "Permissions to
+  # use user-generated KMS keys"): only decryption through Kinesis, of this stream.
+  dynamic "statement" {
+    for_each = try(var.kinesis_source.kms_key_arn, null) != null ? [var.kinesis_source] : []
+    content {
+      sid       = "DecryptSourceStream"
+      actions   = ["kms:Decrypt"]
+      resources = [statement.value.kms_key_arn]
+
+      condition {
+        test     = "StringEquals"
+        variable = "kms:ViaService"
+        values   = ["kinesis.${local.region}.${local.dns_suffix}"]
+      }
+      condition {
+        test     = "StringEquals"
+        variable = "kms:EncryptionContext:aws:kinesis:arn"
+        values   = [statement.value.stream_arn]
+      }
+    }
+  }
+
   dynamic "statement" {
     for_each = local.domain_arn != null ? [local.domain_arn] : []
     content {
       sid = "DeliverToDomain"
-      # The Elasticsearch destination describes the domain through the legacy Elasticsearch API names.
+      # Firehose describes a domain of its own account (through the legacy Elasticsearch API names for the
+      # Elasticsearch destination); a domain of another account it addresses by endpoint and never describes (the
+      # control-plane API answers for the caller's account only), so it gets the HTTP actions alone, which the
+      # domain's owner grants too (output opensearch_domain_access_policy_json).
       actions = concat(
-        [
-          "es:DescribeDomain",
-          "es:DescribeDomains",
-          "es:DescribeDomainConfig",
-          "es:ESHttpGet",
-          "es:ESHttpPost",
-          "es:ESHttpPut",
-        ],
-        var.destination == "elasticsearch" ? [
+        local.cross_account_domain ? [] : ["es:DescribeDomain", "es:DescribeDomains", "es:DescribeDomainConfig"],
+        ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"],
+        var.destination == "elasticsearch" && !local.cross_account_domain ? [
           "es:DescribeElasticsearchDomain",
           "es:DescribeElasticsearchDomains",
           "es:DescribeElasticsearchDomainConfig",
         ] : [],
       )
       resources = [statement.value, "${statement.value}/*"]
+    }
+  }
+
+  # OpenSearch Serverless: the data plane takes aoss:APIAccessAll on the collection besides its data access policy
+  # ("Failure to add the two new IAM permissions will result in a 403 error", OpenSearch Service Developer Guide,
+  # "Identity and Access Management for Amazon OpenSearch Serverless": data-plane policies; the Firehose Developer
+  # Guide's policy for an OpenSearch Serverless destination grants it on the collection ARN). A collection the module
+  # creates gets its ARN from AWS, so this statement is known after apply.
+  dynamic "statement" {
+    for_each = local.domain_destination ? [] : [local.collection_arn]
+    content {
+      sid       = "DeliverToCollection"
+      actions   = ["aoss:APIAccessAll"]
+      resources = [statement.value]
     }
   }
 
@@ -232,7 +280,7 @@ resource "aws_iam_role_policy" "firehose" {
 ################################################################################
 
 data "aws_iam_policy_document" "opensearch_access" {
-  count = var.create_opensearch_domain ? 1 : 0
+  count = local.create_domain ? 1 : 0
 
   statement {
     sid       = "FirehoseDelivery"
@@ -331,4 +379,25 @@ data "aws_iam_policy_document" "backup_bucket" {
       values   = ["false"]
     }
   }
+}
+
+# The statement an existing domain's access policy needs for the Firehose role (output
+# opensearch_domain_access_policy_json): the HTTP actions on the domain's paths, as the module grants on a domain it
+# creates (FirehoseDelivery above). For a domain of another account, its owner applies it there (Firehose Developer
+# Guide, "Cross-account delivery to an OpenSearch Service destination", step 2). Written with jsonencode, like the
+# key-policy output, so that it is known at plan time and the same in every test.
+locals {
+  existing_domain_access_policy = local.domain_destination && !local.create_domain ? {
+    Version = "2012-10-17"
+    Statement = [{
+      # Named after this deployment ("FirehoseDelivery" + name in CamelCase; a Sid is letters and digits), so that
+      # a merge into a policy several streams write to replaces only its own statement
+      # (examples/cross-account-domain).
+      Sid       = "FirehoseDelivery${join("", [for part in split("-", var.name) : title(part)])}"
+      Effect    = "Allow"
+      Principal = { AWS = local.firehose_role_arn }
+      Action    = ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"]
+      Resource  = "${local.domain_arn}/*"
+    }]
+  } : null
 }

@@ -30,12 +30,17 @@ locals {
   # The enrichment_rules validation measures it (byte length from the base64 length).
   # The cache is bounded by bytes the function derives from its memory size (AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
   # set by Lambda); CACHE_MAX_ENTRIES is rendered only when cache_max_entries sets a second bound.
+  # ON_NON_CTR_RECORD likewise only when it differs from the function's default (deliver_unenriched): every byte of
+  # the 4 KB is the rules'.
   lambda_settings_environment = merge({
     ON_LOOKUP_ERROR   = var.on_lookup_error
     CACHE_TTL_SECONDS = tostring(var.cache_ttl_seconds)
     METRICS_NAMESPACE = var.metrics_namespace
     LOG_LEVEL         = var.log_level
-  }, var.cache_max_entries == null ? {} : { CACHE_MAX_ENTRIES = tostring(var.cache_max_entries) })
+    },
+    var.cache_max_entries == null ? {} : { CACHE_MAX_ENTRIES = tostring(var.cache_max_entries) },
+    var.on_non_ctr_record == "deliver_unenriched" ? {} : { ON_NON_CTR_RECORD = var.on_non_ctr_record },
+  )
   lambda_environment = merge(local.lambda_settings_environment, { ENRICHMENT_RULES = jsonencode(local.enrichment_rules) })
 
   # The deployable package: every Python module under lambda_src/ (the zip root, so `ctr_enrichment` is a

@@ -2,10 +2,12 @@
 #
 # The architecture diagram in README.md ("Architecture"), box by box, and the file that builds it:
 #   Amazon Connect (contact trace records streaming) ...... connect.tf
+#   or an existing Kinesis data stream (kinesis_source) ... firehose.tf, connect.tf, iam.tf
 #   Kinesis Data Firehose delivery stream (processor) ..... firehose.tf
 #   Enrichment Lambda (package, ENRICHMENT_RULES) ......... lambda.tf
 #   DynamoDB lookup table (seed items, findable keys) ..... dynamodb.tf
 #   OpenSearch Service domain ............................. opensearch.tf
+#   or an OpenSearch Serverless collection ................ opensearch_serverless.tf
 #     in your VPC: security groups, service-linked role ... vpc.tf
 #   S3 backup bucket ...................................... s3.tf
 #   CloudWatch Logs, CloudWatch alarms .................... logs.tf, alarms.tf
@@ -52,11 +54,23 @@ locals {
   lambda_log_group_arn      = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.lambda_log_group_name}"
   firehose_log_group_arn    = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.firehose_log_group_name}"
   opensearch_log_group_arn  = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.opensearch_log_group_name}"
-  domain_arn                = var.create_opensearch_domain ? "arn:${local.partition}:es:${local.region}:${local.account_id}:domain/${local.domain_name}" : var.opensearch_domain_arn
+  domain_arn                = local.create_domain ? "arn:${local.partition}:es:${local.region}:${local.account_id}:domain/${local.domain_name}" : local.domain_destination ? var.opensearch_domain_arn : null
   backup_bucket_arn         = var.create_backup_bucket ? "arn:${local.partition}:s3:::${local.backup_bucket_name}" : var.backup_bucket_arn
   lookup_table_arn          = var.create_lookup_table ? "${local.dynamodb_table_arn_prefix}${local.lookup_table_name}" : var.lookup_table_arn
 
   # Switches derived from the inputs.
+  # The source: Direct PUT (Amazon Connect writes to the delivery stream), or an existing Kinesis data stream.
+  kinesis_source_enabled = var.kinesis_source != null
+  # The destination: a domain (OpenSearch Service, or a legacy Elasticsearch domain), or an OpenSearch Serverless
+  # collection. create_opensearch_domain applies to domain destinations only, create_opensearch_collection to
+  # destination = "opensearchserverless" only.
+  domain_destination = var.destination != "opensearchserverless"
+  create_domain      = local.domain_destination && var.create_opensearch_domain
+  create_collection  = !local.domain_destination && var.create_opensearch_collection
+  # A domain of another account (opensearch_domain_cross_account_enabled): Firehose cannot address it by ARN, so it
+  # gets the endpoint instead (cluster_endpoint), and the domain's owner admits the Firehose role.
+  cross_account_domain = local.domain_destination && !local.create_domain && var.opensearch_domain_cross_account_enabled
+
   vpc_enabled = var.vpc_config != null
   # VPC delivery: the subnets, and the security groups of the Firehose interfaces and of the created domain
   # (the same given groups, or the two the module creates).
@@ -66,7 +80,7 @@ locals {
   domain_security_group_ids   = local.create_security_groups ? aws_security_group.opensearch[*].id : try(var.vpc_config.security_group_ids, [])
 
   fine_grained_access       = var.opensearch_master_user_arn != null
-  opensearch_log_publishing = var.create_opensearch_domain && var.opensearch_log_publishing_enabled
+  opensearch_log_publishing = local.create_domain && var.opensearch_log_publishing_enabled
   opensearch_engine         = split("_", var.opensearch_engine_version)[0]
   opensearch_engine_major   = tonumber(split(".", split("_", var.opensearch_engine_version)[1])[0])
   opensearch_engine_minor   = tonumber(split(".", var.opensearch_engine_version)[1])

@@ -2,7 +2,7 @@ resource "aws_opensearch_domain" "this" {
   #checkov:skip=CKV_AWS_317:Audit logs require fine-grained access control, which is opt-in; application logs are published (opensearch_log_publishing_enabled).
   #checkov:skip=CKV_AWS_318:High availability (dedicated masters, several zones) multiplies the cost of a CTR dashboard domain; opensearch_availability_zone_count and opensearch_instance_count scale it out.
   #checkov:skip=CKV2_AWS_59:Dedicated master nodes triple the cost of a small CTR domain; they are worth it only from roughly ten data nodes.
-  count = var.create_opensearch_domain ? 1 : 0
+  count = local.create_domain ? 1 : 0
 
   domain_name    = local.domain_name
   engine_version = var.opensearch_engine_version
@@ -89,7 +89,7 @@ resource "aws_opensearch_domain" "this" {
 # just the toggle; the domain keeps its address, so no state moves. Turning it off needs
 # `terraform state rm` of the guard first: prevent_destroy also covers the guard's own removal.
 resource "terraform_data" "opensearch_domain_protection" {
-  count = var.create_opensearch_domain && var.opensearch_prevent_destroy_enabled ? 1 : 0
+  count = local.create_domain && var.opensearch_prevent_destroy_enabled ? 1 : 0
 
   input = aws_opensearch_domain.this[count.index].domain_name
 
@@ -100,7 +100,7 @@ resource "terraform_data" "opensearch_domain_protection" {
 }
 
 resource "aws_opensearch_domain_policy" "this" {
-  count = var.create_opensearch_domain ? 1 : 0
+  count = local.create_domain ? 1 : 0
 
   domain_name     = aws_opensearch_domain.this[0].domain_name
   access_policies = data.aws_iam_policy_document.opensearch_access[0].json

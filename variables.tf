@@ -340,6 +340,17 @@ variable "on_lookup_error" {
   }
 }
 
+variable "on_non_ctr_record" {
+  description = "What the function does with a record that is a JSON object but not a contact trace record (no `ContactId` string at its top level), such as the agent events a Kinesis data stream shared with Amazon Connect's agent event stream carries: deliver_unenriched (delivered exactly as it came; the index side leaves documents without ContactId untouched), drop (answered Dropped: Firehose discards it) or processing_failed (Firehose backs it up to S3). Such records are counted in the NonCtrRecords metric."
+  type        = string
+  default     = "deliver_unenriched"
+
+  validation {
+    condition     = contains(local.contract.on_non_ctr_record_policies, var.on_non_ctr_record)
+    error_message = "on_non_ctr_record must be \"deliver_unenriched\", \"drop\" or \"processing_failed\"."
+  }
+}
+
 variable "cache_ttl_seconds" {
   description = "How long the function caches a lookup result (found or not found), in seconds. 0 disables the cache."
   type        = number
@@ -463,21 +474,51 @@ variable "lookup_table_items" {
 # Delivery stream
 ################################################################################
 
+# The source of the delivery stream. Direct PUT (null) is what Amazon Connect's Kinesis Firehose streaming writes
+# to; a Kinesis data stream is what Connect's Kinesis Data Streams option writes to, and what other consumers of the
+# same contact records (or of the agent event stream) read.
+variable "kinesis_source" {
+  description = "An existing Kinesis data stream for the delivery stream to read from, instead of Direct PUT: `stream_arn`, and `kms_key_arn` when the stream is encrypted with a customer managed KMS key (leave it out for an unencrypted stream or the AWS managed key alias/aws/kinesis). Firehose then reads the stream from its LATEST position, the Firehose role may read exactly that stream (and decrypt with that key through Kinesis), the delivery stream has no server-side encryption of its own (the stream's applies), and connect_instance_id points Amazon Connect's contact records at the stream. null (the default): Direct PUT."
+  type = object({
+    stream_arn  = string
+    kms_key_arn = optional(string)
+  })
+  default = null
+
+  validation {
+    # botocore firehose KinesisStreamARN: arn:.*:kinesis:<region>:<account>:stream/[a-zA-Z0-9_.-]+; stream names are
+    # 1-128 characters (botocore kinesis StreamName).
+    condition     = var.kinesis_source == null ? true : can(regex("^arn:aws[a-z-]*:kinesis:[a-z0-9-]+:[0-9]{12}:stream/[a-zA-Z0-9_.-]{1,128}$", var.kinesis_source.stream_arn))
+    error_message = "kinesis_source.stream_arn must be a Kinesis data stream ARN such as arn:aws:kinesis:us-east-1:123456789012:stream/connect-ctr."
+  }
+  # Firehose reads a source stream of its own Region and account (a Kinesis data stream as source is documented
+  # only within one account; cross-account sources are documented for Amazon MSK alone), and Amazon Connect writes
+  # to a stream of its own Region and account.
+  validation {
+    condition     = var.kinesis_source == null ? true : try(split(":", var.kinesis_source.stream_arn)[3] == local.region && split(":", var.kinesis_source.stream_arn)[4] == local.account_id, false)
+    error_message = "kinesis_source.stream_arn ${try(var.kinesis_source.stream_arn, "-")} is in Region ${try(split(":", var.kinesis_source.stream_arn)[3], "-")}, account ${try(split(":", var.kinesis_source.stream_arn)[4], "-")}, but the AWS provider deploys the delivery stream to Region ${local.region}, account ${local.account_id}: Firehose reads a Kinesis data stream of its own Region and account. Use a stream there."
+  }
+  validation {
+    condition     = try(var.kinesis_source.kms_key_arn, null) == null ? true : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", var.kinesis_source.kms_key_arn)) && try(split(":", var.kinesis_source.kms_key_arn)[3] == split(":", var.kinesis_source.stream_arn)[3], false)
+    error_message = "kinesis_source.kms_key_arn must be the key ARN (not an alias) of the customer managed KMS key that encrypts the stream, in the stream's Region, such as arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab; leave it out for the AWS managed key alias/aws/kinesis, which needs no permission."
+  }
+}
+
 variable "destination" {
-  description = "Firehose destination type: \"opensearch\" (Amazon OpenSearch Service) or \"elasticsearch\" (a legacy Elasticsearch domain)."
+  description = "Firehose destination type: \"opensearch\" (an Amazon OpenSearch Service domain), \"elasticsearch\" (a legacy Elasticsearch domain) or \"opensearchserverless\" (an Amazon OpenSearch Serverless collection: see create_opensearch_collection)."
   type        = string
   default     = "opensearch"
 
   validation {
-    condition     = contains(["opensearch", "elasticsearch"], var.destination)
-    error_message = "destination must be \"opensearch\" or \"elasticsearch\"."
+    condition     = contains(["opensearch", "elasticsearch", "opensearchserverless"], var.destination)
+    error_message = "destination must be \"opensearch\", \"elasticsearch\" or \"opensearchserverless\"."
   }
   # Firehose's Elasticsearch destination is the legacy one, for Elasticsearch domains; the OpenSearch
   # destination serves OpenSearch and Elasticsearch 7.10 domains alike (Firehose Developer Guide, "Choose
   # Amazon OpenSearch Service for your destination"). An OpenSearch_* domain through the legacy destination
   # is not a documented pairing.
   validation {
-    condition     = var.destination == "opensearch" || !var.create_opensearch_domain || startswith(var.opensearch_engine_version, "Elasticsearch_")
+    condition     = var.destination != "elasticsearch" || !var.create_opensearch_domain || startswith(var.opensearch_engine_version, "Elasticsearch_")
     error_message = "destination = \"elasticsearch\" is Firehose's legacy destination for Elasticsearch domains; the domain the module creates runs ${var.opensearch_engine_version}. Use destination = \"opensearch\" (it serves Elasticsearch 7.10 domains too)."
   }
 }
@@ -502,6 +543,12 @@ variable "index_rotation_period" {
     condition     = contains(["NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth"], var.index_rotation_period)
     error_message = "index_rotation_period must be NoRotation, OneHour, OneDay, OneWeek or OneMonth."
   }
+  # AmazonOpenSearchServerlessDestinationConfiguration has no IndexRotationPeriod (botocore firehose; provider
+  # opensearchserverless_configuration has no index_rotation_period): every document goes to index_name.
+  validation {
+    condition     = var.destination != "opensearchserverless" || var.index_rotation_period == "OneDay"
+    error_message = "index_rotation_period = \"${var.index_rotation_period}\": Firehose's OpenSearch Serverless destination does not rotate indices, every document goes to index_name. Remove index_rotation_period (retention comes from opensearch_collection_retention_days instead)."
+  }
 }
 
 variable "elasticsearch_type_name" {
@@ -520,11 +567,11 @@ variable "elasticsearch_type_name" {
   # Types: required by Elasticsearch before 7, refused from 7 on and by OpenSearch. Known for a domain the
   # module creates; for an existing domain the module cannot see the version.
   validation {
-    condition     = !(var.destination == "elasticsearch" && var.create_opensearch_domain && local.opensearch_engine == "Elasticsearch" && local.opensearch_engine_major < 7) || var.elasticsearch_type_name != null
+    condition     = !(var.destination == "elasticsearch" && local.create_domain && local.opensearch_engine == "Elasticsearch" && local.opensearch_engine_major < 7) || var.elasticsearch_type_name != null
     error_message = "elasticsearch_type_name is required: Elasticsearch ${var.opensearch_engine_version} indexes need a document type (for example \"_doc\")."
   }
   validation {
-    condition     = !(var.create_opensearch_domain && (local.opensearch_engine == "OpenSearch" || local.opensearch_engine_major >= 7)) || var.elasticsearch_type_name == null
+    condition     = !(local.create_domain && (local.opensearch_engine == "OpenSearch" || local.opensearch_engine_major >= 7)) || var.elasticsearch_type_name == null
     error_message = "elasticsearch_type_name must be removed: ${var.opensearch_engine_version} has no document types."
   }
 }
@@ -571,7 +618,7 @@ variable "buffering_size_mb" {
   # "Network quotas"; 413 Request Entity Too Large), so a 10 MB buffer can already overflow: every batch
   # would go to the backup bucket instead. For a domain the module creates, keep the buffer at 9 MB or less.
   validation {
-    condition     = var.buffering_size_mb <= 9 || !var.create_opensearch_domain || length(regexall("^t[23]\\.", var.opensearch_instance_type)) == 0
+    condition     = var.buffering_size_mb <= 9 || !local.create_domain || length(regexall("^t[23]\\.", var.opensearch_instance_type)) == 0
     error_message = "buffering_size_mb = ${var.buffering_size_mb} MB: Firehose sends each buffer as one _bulk request, and ${var.opensearch_instance_type} accepts HTTP requests of at most 10 MiB, action lines included. Use buffering_size_mb = 9 or less, or a larger instance type (100 MiB requests)."
   }
 }
@@ -647,13 +694,13 @@ variable "processor_retries" {
 ################################################################################
 
 variable "create_opensearch_domain" {
-  description = "Controls whether the module creates the Amazon OpenSearch Service domain. Set to false and give opensearch_domain_arn to deliver to an existing domain."
+  description = "Controls whether the module creates the Amazon OpenSearch Service domain (destination \"opensearch\" or \"elasticsearch\"). Set to false and give opensearch_domain_arn to deliver to an existing domain. Not used with destination = \"opensearchserverless\" (see create_opensearch_collection)."
   type        = bool
   default     = true
 }
 
 variable "opensearch_domain_arn" {
-  description = "ARN of an existing OpenSearch Service (or Elasticsearch) domain to deliver to, with create_opensearch_domain = false; in the provider's Region and account. Its access policy must admit the firehose_role_arn output."
+  description = "ARN of an existing OpenSearch Service (or Elasticsearch) domain to deliver to, with create_opensearch_domain = false; in the provider's Region, and in its account unless opensearch_domain_cross_account_enabled. Its access policy must admit the Firehose role: the opensearch_domain_access_policy_json output is the statement to add."
   type        = string
   default     = null
 
@@ -662,24 +709,38 @@ variable "opensearch_domain_arn" {
     error_message = "opensearch_domain_arn must be a domain ARN such as arn:aws:es:us-east-1:123456789012:domain/ctr, or null."
   }
   validation {
-    condition     = !(var.create_opensearch_domain && var.opensearch_domain_arn != null)
+    condition     = local.domain_destination || var.opensearch_domain_arn == null
+    error_message = "opensearch_domain_arn names a domain, but destination = \"opensearchserverless\" delivers to an OpenSearch Serverless collection: remove opensearch_domain_arn (an existing collection is opensearch_collection_arn), or choose a domain destination."
+  }
+  validation {
+    condition     = !(local.create_domain && var.opensearch_domain_arn != null)
     error_message = "opensearch_domain_arn names an existing domain, but create_opensearch_domain is true: set create_opensearch_domain = false to deliver to it, or remove opensearch_domain_arn."
   }
   validation {
-    condition     = var.create_opensearch_domain || var.opensearch_domain_arn != null
+    condition     = !local.domain_destination || local.create_domain || var.opensearch_domain_arn != null
     error_message = "opensearch_domain_arn is required with create_opensearch_domain = false: the ARN of the existing domain to deliver to."
   }
   # The stream, its role and the domain's access policy are built for a domain in the provider's Region and
-  # account; a domain elsewhere would plan and then fail to deliver. (Cross-account delivery would relax the
-  # account half of this check; Firehose then addresses the domain by opensearch_domain_endpoint.)
+  # account; a domain elsewhere would plan and then fail to deliver. A domain in another account is a mode of its
+  # own (opensearch_domain_cross_account_enabled): Firehose then addresses it by its endpoint (cluster_endpoint),
+  # and the domain's owner admits the Firehose role. The Region must match either way (Firehose delivers to a
+  # domain in its own Region; the cross-account procedure of the Firehose Developer Guide keeps both in one).
   validation {
-    condition     = !can(regex("^arn:[^:]+:es:[^:]+:[0-9]{12}:", var.opensearch_domain_arn)) || try(split(":", var.opensearch_domain_arn)[3] == local.region && split(":", var.opensearch_domain_arn)[4] == local.account_id, false)
-    error_message = "opensearch_domain_arn ${coalesce(var.opensearch_domain_arn, "-")} is in Region ${try(split(":", var.opensearch_domain_arn)[3], "-")}, account ${try(split(":", var.opensearch_domain_arn)[4], "-")}, but the AWS provider deploys the stream to Region ${local.region}, account ${local.account_id}: use a domain in that Region and account, or configure the provider for the domain's."
+    condition     = !can(regex("^arn:[^:]+:es:[^:]+:[0-9]{12}:", var.opensearch_domain_arn)) || try(split(":", var.opensearch_domain_arn)[3] == local.region, false)
+    error_message = "opensearch_domain_arn ${coalesce(var.opensearch_domain_arn, "-")} is in Region ${try(split(":", var.opensearch_domain_arn)[3], "-")}, but the AWS provider deploys the stream to Region ${local.region}: use a domain in that Region, or configure the provider for the domain's."
+  }
+  validation {
+    condition     = !can(regex("^arn:[^:]+:es:[^:]+:[0-9]{12}:", var.opensearch_domain_arn)) || var.opensearch_domain_cross_account_enabled || try(split(":", var.opensearch_domain_arn)[4] == local.account_id, false)
+    error_message = "opensearch_domain_arn ${coalesce(var.opensearch_domain_arn, "-")} is in account ${try(split(":", var.opensearch_domain_arn)[4], "-")}, but the AWS provider deploys the stream to account ${local.account_id}: for a domain another account owns, set opensearch_domain_cross_account_enabled = true (with opensearch_domain_endpoint) and have that account apply the opensearch_domain_access_policy_json output; otherwise use a domain of account ${local.account_id}."
+  }
+  validation {
+    condition     = !var.opensearch_domain_cross_account_enabled || try(split(":", var.opensearch_domain_arn)[4] != local.account_id, true)
+    error_message = "opensearch_domain_cross_account_enabled is set, but opensearch_domain_arn ${coalesce(var.opensearch_domain_arn, "-")} is in this very account (${local.account_id}): remove opensearch_domain_cross_account_enabled, so that Firehose addresses the domain by its ARN and its role may describe it."
   }
 }
 
 variable "opensearch_domain_endpoint" {
-  description = "HTTPS endpoint host of the existing domain in opensearch_domain_arn (its `endpoint`, such as vpc-ctr-abc123.us-east-1.es.amazonaws.com), passed through to the opensearch_domain_endpoint output for `ctr-enrichment opensearch-setup`. Optional for a domain in the provider's account."
+  description = "HTTPS endpoint host of the existing domain in opensearch_domain_arn (its `endpoint`, such as vpc-ctr-abc123.us-east-1.es.amazonaws.com), passed through to the opensearch_domain_endpoint output for `ctr-enrichment opensearch-setup`. Optional for a domain in the provider's account; required with opensearch_domain_cross_account_enabled, where Firehose delivers to https://<this host> (cluster_endpoint)."
   type        = string
   default     = null
 
@@ -688,9 +749,28 @@ variable "opensearch_domain_endpoint" {
     error_message = "opensearch_domain_endpoint must be a host name such as search-ctr-abc123.us-east-1.es.amazonaws.com (no scheme, no path), or null."
   }
   validation {
-    condition     = !(var.create_opensearch_domain && var.opensearch_domain_endpoint != null)
-    error_message = "opensearch_domain_endpoint describes an existing domain (with opensearch_domain_arn); the domain the module creates reports its own endpoint. Remove opensearch_domain_endpoint, or set create_opensearch_domain = false."
+    condition     = !(local.create_domain && var.opensearch_domain_endpoint != null) && (local.domain_destination || var.opensearch_domain_endpoint == null)
+    error_message = "opensearch_domain_endpoint describes an existing domain (with opensearch_domain_arn); the domain the module creates reports its own endpoint, and an OpenSearch Serverless collection has none of this kind. Remove opensearch_domain_endpoint, or set create_opensearch_domain = false for a domain destination."
   }
+  # Firehose takes ClusterEndpoint instead of DomainARN for a domain of another account (Firehose Developer Guide,
+  # "Cross-account delivery to an OpenSearch Service destination"): without it there is nothing to deliver to.
+  validation {
+    condition     = !local.cross_account_domain || var.opensearch_domain_endpoint != null
+    error_message = "opensearch_domain_endpoint is required with opensearch_domain_cross_account_enabled: Firehose cannot look a domain of another account up by its ARN and delivers to this endpoint instead. Give the domain's `endpoint` (its owner reads it from the console or `aws opensearch describe-domain`), such as search-analytics-abc123.us-east-1.es.amazonaws.com."
+  }
+}
+
+variable "opensearch_domain_cross_account_enabled" {
+  description = "Controls whether the existing domain in opensearch_domain_arn belongs to another AWS account (a central analytics account). Firehose then delivers to https://<opensearch_domain_endpoint> (its ClusterEndpoint, since it cannot address a domain of another account by ARN), the Firehose role's policy names the domain without the control-plane actions it cannot use across accounts, and the other account admits the role with the opensearch_domain_access_policy_json output (see \"A domain in another account\" in the README). Only with create_opensearch_domain = false and a domain destination."
+  type        = bool
+  default     = false
+
+  validation {
+    condition     = !var.opensearch_domain_cross_account_enabled || (local.domain_destination && !var.create_opensearch_domain)
+    error_message = "opensearch_domain_cross_account_enabled is for an existing domain of another account: set create_opensearch_domain = false with its opensearch_domain_arn and opensearch_domain_endpoint (destination \"opensearch\" or \"elasticsearch\"), or remove opensearch_domain_cross_account_enabled."
+  }
+  # That the domain is really another account's is checked with opensearch_domain_arn (a validation may not read a
+  # variable whose own validations read this one).
 }
 
 variable "opensearch_engine_version" {
@@ -728,7 +808,7 @@ variable "opensearch_instance_count" {
     error_message = "opensearch_instance_count must be a whole number from 1 to 1002."
   }
   validation {
-    condition     = !var.create_opensearch_domain || var.opensearch_instance_count % var.opensearch_availability_zone_count == 0
+    condition     = !local.create_domain || var.opensearch_instance_count % var.opensearch_availability_zone_count == 0
     error_message = "opensearch_instance_count (${var.opensearch_instance_count}) must be a multiple of opensearch_availability_zone_count (${var.opensearch_availability_zone_count}), so that every zone holds the same number of nodes."
   }
 }
@@ -744,7 +824,7 @@ variable "opensearch_availability_zone_count" {
   }
   # A VPC domain has one subnet per Availability Zone (the same subnets as Firehose's interfaces).
   validation {
-    condition     = !var.create_opensearch_domain || var.vpc_config == null ? true : length(var.vpc_config.subnet_ids) == var.opensearch_availability_zone_count
+    condition     = !local.create_domain || var.vpc_config == null ? true : length(var.vpc_config.subnet_ids) == var.opensearch_availability_zone_count
     error_message = "opensearch_availability_zone_count is ${var.opensearch_availability_zone_count}, but vpc_config.subnet_ids has ${length(try(var.vpc_config.subnet_ids, []))} subnet(s): a VPC domain needs one subnet per Availability Zone. Set opensearch_availability_zone_count to the number of subnets (and opensearch_instance_count to a multiple of it), or list one subnet per zone."
   }
 }
@@ -835,18 +915,18 @@ variable "opensearch_master_user_arn" {
     error_message = "opensearch_master_user_arn must be an IAM user or role ARN such as arn:aws:iam::123456789012:role/search-admin, or null."
   }
   validation {
-    condition     = var.create_opensearch_domain || var.opensearch_master_user_arn == null
-    error_message = "opensearch_master_user_arn configures the domain the module creates; with an existing domain (create_opensearch_domain = false) manage its security yourself, and remove opensearch_master_user_arn."
+    condition     = local.create_domain || var.opensearch_master_user_arn == null
+    error_message = "opensearch_master_user_arn configures the domain the module creates; with an existing domain (create_opensearch_domain = false) manage its security yourself, and an OpenSearch Serverless collection has no master user (its data access policy admits dashboards_allowed_principal_arns): remove opensearch_master_user_arn."
   }
   # Fine-grained access control: OpenSearch, or Elasticsearch 6.7 and later.
   validation {
-    condition     = var.opensearch_master_user_arn == null || !var.create_opensearch_domain || local.opensearch_engine == "OpenSearch" || local.opensearch_engine_major > 6 || (local.opensearch_engine_major == 6 && local.opensearch_engine_minor >= 7)
+    condition     = var.opensearch_master_user_arn == null || !local.create_domain || local.opensearch_engine == "OpenSearch" || local.opensearch_engine_major > 6 || (local.opensearch_engine_major == 6 && local.opensearch_engine_minor >= 7)
     error_message = "opensearch_master_user_arn turns on fine-grained access control, which needs OpenSearch or Elasticsearch 6.7 or later; opensearch_engine_version is ${var.opensearch_engine_version}. Remove opensearch_master_user_arn, or use a newer engine."
   }
 }
 
 variable "opensearch_prevent_destroy_enabled" {
-  description = "Controls whether Terraform refuses every plan that would destroy or replace the domain the module creates (and every CTR indexed in it): `terraform destroy`, create_opensearch_domain = false, and changes AWS can only make by replacing the domain, such as kms_key_arn, vpc_config or removing opensearch_master_user_arn. Recommended for production. Turning it off again takes a `terraform state rm` (see \"Upgrade and replacement notes\" in the README)."
+  description = "Controls whether Terraform refuses every plan that would destroy or replace the domain or collection the module creates (and every CTR indexed in it): `terraform destroy`, create_opensearch_domain (or create_opensearch_collection) = false, and changes AWS can only make by replacing it, such as kms_key_arn, vpc_config or removing opensearch_master_user_arn. Recommended for production. Turning it off again takes a `terraform state rm` (see \"Upgrade and replacement notes\" in the README)."
   type        = bool
   default     = false
 }
@@ -858,13 +938,13 @@ variable "opensearch_log_publishing_enabled" {
 }
 
 variable "opensearch_public_endpoint_enabled" {
-  description = "Controls whether the domain the module creates may have an internet-facing endpoint, when there is no vpc_config. Its access policy still admits only the Firehose role, dashboards_allowed_principal_arns and dashboards_allowed_cidr_blocks. false (the default) refuses to plan a public domain."
+  description = "Controls whether the domain or collection the module creates may have an internet-facing endpoint, when there is no vpc_config. A domain's access policy, or a collection's data access policy, still admits only the Firehose role and dashboards_allowed_principal_arns (and, on a domain, dashboards_allowed_cidr_blocks). false (the default) refuses to plan a public domain or collection."
   type        = bool
   default     = false
 
   validation {
-    condition     = !var.create_opensearch_domain || var.vpc_config != null || var.opensearch_public_endpoint_enabled
-    error_message = "The search domain would get an internet-facing endpoint: give vpc_config (subnets, and security groups or create_security_groups = true) to keep it private, or set opensearch_public_endpoint_enabled = true to accept a public endpoint restricted by its access policy."
+    condition     = !(local.create_domain || local.create_collection) || var.vpc_config != null || var.opensearch_public_endpoint_enabled
+    error_message = "The search ${local.create_collection ? "collection" : "domain"} would get an internet-facing endpoint: give vpc_config (subnets, and security groups or create_security_groups = true) to keep it private, or set opensearch_public_endpoint_enabled = true to accept a public endpoint restricted by its ${local.create_collection ? "data access policy" : "access policy"}."
   }
 }
 
@@ -872,7 +952,7 @@ variable "opensearch_public_endpoint_enabled" {
 # identity, networks by address. Both configure the domain the module creates; an existing domain keeps its own
 # access policy and security groups.
 variable "dashboards_allowed_principal_arns" {
-  description = "IAM principal ARNs allowed to use the domain the module creates (OpenSearch Dashboards and the REST API, with signed requests), on a public or a VPC endpoint."
+  description = "IAM principal ARNs allowed to use the domain or collection the module creates (OpenSearch Dashboards and the REST API, with signed requests), on a public or a VPC endpoint: the domain's access policy, or the collection's data access policy, admits them (a collection also needs aoss:APIAccessAll and aoss:DashboardsAccessAll in the principals' own IAM policies)."
   type        = list(string)
   default     = []
 
@@ -881,8 +961,14 @@ variable "dashboards_allowed_principal_arns" {
     error_message = "dashboards_allowed_principal_arns must hold IAM user or role ARNs such as arn:aws:iam::123456789012:role/analyst."
   }
   validation {
-    condition     = var.create_opensearch_domain || length(var.dashboards_allowed_principal_arns) == 0
-    error_message = "dashboards_allowed_principal_arns configures the access policy of the domain the module creates; with an existing domain (create_opensearch_domain = false) admit them in its own access policy, and remove dashboards_allowed_principal_arns."
+    condition     = local.create_domain || local.create_collection || length(var.dashboards_allowed_principal_arns) == 0
+    error_message = "dashboards_allowed_principal_arns configures the access policy of the domain or collection the module creates; with an existing one (create_opensearch_domain or create_opensearch_collection = false) admit them in its own policy, and remove dashboards_allowed_principal_arns."
+  }
+  # A data access policy's principals "must be within the current AWS account. Cross-account access isn't supported"
+  # (OpenSearch Service Developer Guide, "Data access control for Amazon OpenSearch Serverless").
+  validation {
+    condition     = !local.create_collection || alltrue([for p in var.dashboards_allowed_principal_arns : try(split(":", p)[4] == local.account_id, false)])
+    error_message = "dashboards_allowed_principal_arns for an OpenSearch Serverless collection must be principals of account ${local.account_id}: a collection's data access policy admits no other account's principals. Remove ${join(", ", [for p in var.dashboards_allowed_principal_arns : p if !try(split(":", p)[4] == local.account_id, false)])}."
   }
 }
 
@@ -896,8 +982,8 @@ variable "dashboards_allowed_cidr_blocks" {
     error_message = "dashboards_allowed_cidr_blocks must hold CIDR blocks such as 203.0.113.0/24 or 10.20.0.0/16; 0.0.0.0/0 and ::/0 would open the domain to the internet."
   }
   validation {
-    condition     = var.create_opensearch_domain || length(var.dashboards_allowed_cidr_blocks) == 0
-    error_message = "dashboards_allowed_cidr_blocks configures the domain the module creates; with an existing domain (create_opensearch_domain = false) manage its access policy and security groups yourself, and remove dashboards_allowed_cidr_blocks."
+    condition     = local.create_domain || length(var.dashboards_allowed_cidr_blocks) == 0
+    error_message = "dashboards_allowed_cidr_blocks configures the domain the module creates; with an existing domain (create_opensearch_domain = false) manage its access policy and security groups yourself, and an OpenSearch Serverless network policy admits the internet or VPC endpoints, never address ranges (its VPC endpoint's security group can): remove dashboards_allowed_cidr_blocks."
   }
   # In a VPC the networks are admitted by a security group rule, which the module can only add to the group it
   # creates (an IP-based access policy does not apply to VPC domains: OpenSearch Service Developer Guide,
@@ -914,8 +1000,101 @@ variable "create_opensearch_service_linked_role" {
   default     = false
 
   validation {
-    condition     = !var.create_opensearch_service_linked_role || (var.vpc_config != null && var.create_opensearch_domain)
+    condition     = !var.create_opensearch_service_linked_role || (var.vpc_config != null && local.create_domain)
     error_message = "create_opensearch_service_linked_role is only needed for a VPC domain the module creates: set vpc_config and create_opensearch_domain = true, or leave create_opensearch_service_linked_role false."
+  }
+}
+
+################################################################################
+# OpenSearch Serverless collection (destination = "opensearchserverless")
+################################################################################
+
+variable "create_opensearch_collection" {
+  description = "Controls whether the module creates the OpenSearch Serverless collection for destination = \"opensearchserverless\", with its encryption policy (kms_key_arn or an AWS owned key), network policy (public with opensearch_public_endpoint_enabled, or a VPC endpoint in vpc_config's subnets) and data access policy (the Firehose role, and dashboards_allowed_principal_arns). Set to false and give opensearch_collection_arn to deliver to an existing collection. Not used with a domain destination."
+  type        = bool
+  default     = true
+}
+
+variable "opensearch_collection_arn" {
+  description = "ARN of an existing OpenSearch Serverless collection to deliver to (arn:aws:aoss:<region>:<account>:collection/<id>), with destination = \"opensearchserverless\" and create_opensearch_collection = false; in the provider's Region and account. The module reads its name, endpoint and type; its data access policy must admit the Firehose role: the opensearch_collection_data_access_policy_json output is the rule to add."
+  type        = string
+  default     = null
+
+  validation {
+    # botocore opensearchserverless CollectionId: [a-z0-9]{3,40}.
+    condition     = var.opensearch_collection_arn == null ? true : can(regex("^arn:aws[a-z-]*:aoss:[a-z0-9-]+:[0-9]{12}:collection/[a-z0-9]{3,40}$", var.opensearch_collection_arn))
+    error_message = "opensearch_collection_arn must be an OpenSearch Serverless collection ARN such as arn:aws:aoss:us-east-1:123456789012:collection/07tjusf2h91cunochc, or null."
+  }
+  validation {
+    condition     = var.destination == "opensearchserverless" || var.opensearch_collection_arn == null
+    error_message = "opensearch_collection_arn names an OpenSearch Serverless collection, but destination is \"${var.destination}\": set destination = \"opensearchserverless\" to deliver to it, or remove opensearch_collection_arn."
+  }
+  validation {
+    condition     = !(var.destination == "opensearchserverless" && var.create_opensearch_collection && var.opensearch_collection_arn != null)
+    error_message = "opensearch_collection_arn names an existing collection, but create_opensearch_collection is true: set create_opensearch_collection = false to deliver to it, or remove opensearch_collection_arn."
+  }
+  validation {
+    condition     = var.destination != "opensearchserverless" || var.create_opensearch_collection || var.opensearch_collection_arn != null
+    error_message = "opensearch_collection_arn is required with create_opensearch_collection = false: the ARN of the existing collection to deliver to."
+  }
+  validation {
+    condition     = var.opensearch_collection_arn == null ? true : try(split(":", var.opensearch_collection_arn)[3] == local.region && split(":", var.opensearch_collection_arn)[4] == local.account_id, false)
+    error_message = "opensearch_collection_arn ${coalesce(var.opensearch_collection_arn, "-")} is in Region ${try(split(":", var.opensearch_collection_arn)[3], "-")}, account ${try(split(":", var.opensearch_collection_arn)[4], "-")}, but the AWS provider deploys the stream to Region ${local.region}, account ${local.account_id}: use a collection there, or configure the provider for the collection's."
+  }
+}
+
+# Collection types (botocore opensearchserverless CollectionType; OpenSearch Service Developer Guide, "What is Amazon
+# OpenSearch Serverless?"): TIMESERIES keeps recent data hot and older data in S3, supports data lifecycle
+# (retention) policies, and assigns every document its own ID ("you can't index by custom document ID or update by
+# upsert requests"); SEARCH keeps everything hot and takes document IDs. VECTORSEARCH is for k-NN embeddings.
+variable "opensearch_collection_type" {
+  description = "Type of the collection the module creates: TIMESERIES (the default, and AWS's: log analytics, retention with opensearch_collection_retention_days, document IDs assigned by the collection) or SEARCH (everything in hot storage, no retention policies)."
+  type        = string
+  default     = "TIMESERIES"
+
+  validation {
+    condition     = contains(["TIMESERIES", "SEARCH"], var.opensearch_collection_type)
+    error_message = "opensearch_collection_type must be \"TIMESERIES\" or \"SEARCH\" (VECTORSEARCH collections hold k-NN vectors, not contact trace records)."
+  }
+}
+
+variable "opensearch_collection_standby_replicas_enabled" {
+  description = "Controls whether the collection the module creates keeps standby replicas in another Availability Zone. On by default (AWS's default); off halves the minimum capacity OpenSearch Serverless bills (see \"What a collection costs\" in the README) at the price of zonal redundancy, for development and test collections."
+  type        = bool
+  default     = true
+}
+
+variable "opensearch_collection_vpc_endpoint_id" {
+  description = "ID of an existing OpenSearch Serverless VPC endpoint (vpce-...) in vpc_config's VPC, for the private collection the module creates; null (the default) creates one in vpc_config's subnets. One endpoint serves every collection of the Region from its VPC (OpenSearch Serverless attaches a private hosted zone for *.aoss.<region>.amazonaws.com to the VPC), so give the one the VPC already has."
+  type        = string
+  default     = null
+
+  validation {
+    # botocore opensearchserverless VpcEndpointId: vpce-[0-9a-z]*, 1-255 characters.
+    condition     = var.opensearch_collection_vpc_endpoint_id == null ? true : can(regex("^vpce-[0-9a-z]{1,250}$", var.opensearch_collection_vpc_endpoint_id))
+    error_message = "opensearch_collection_vpc_endpoint_id must be an OpenSearch Serverless VPC endpoint ID such as vpce-050f79086ee71ac05, or null."
+  }
+  validation {
+    condition     = var.opensearch_collection_vpc_endpoint_id == null || (local.create_collection && var.vpc_config != null)
+    error_message = "opensearch_collection_vpc_endpoint_id admits a VPC endpoint in the network policy of the private collection the module creates: it needs destination = \"opensearchserverless\", create_opensearch_collection = true and vpc_config; otherwise remove it."
+  }
+}
+
+variable "opensearch_collection_retention_days" {
+  description = "Days OpenSearch Serverless keeps documents in index_name of the TIMESERIES collection the module creates before deleting them (a data lifecycle policy, MinIndexRetention; deletion is best effort, within 48 hours or 10 % of the period). null (the default) keeps them indefinitely."
+  type        = number
+  default     = null
+
+  validation {
+    # "You can set this period to be from 24h to 3650d" (OpenSearch Service Developer Guide, "Using data lifecycle
+    # policies with Amazon OpenSearch Serverless").
+    condition     = var.opensearch_collection_retention_days == null ? true : floor(var.opensearch_collection_retention_days) == var.opensearch_collection_retention_days && var.opensearch_collection_retention_days >= 1 && var.opensearch_collection_retention_days <= 3650
+    error_message = "opensearch_collection_retention_days must be a whole number of days from 1 to 3650, or null to keep documents indefinitely."
+  }
+  # "Only time series collections support data lifecycle policies" (same guide page).
+  validation {
+    condition     = var.opensearch_collection_retention_days == null || (local.create_collection && var.opensearch_collection_type == "TIMESERIES")
+    error_message = "opensearch_collection_retention_days sets a data lifecycle policy, which only a TIMESERIES collection the module creates can have (destination = \"opensearchserverless\", create_opensearch_collection = true, opensearch_collection_type = \"TIMESERIES\"): change those, or remove opensearch_collection_retention_days."
   }
 }
 
@@ -995,8 +1174,14 @@ variable "vpc_config" {
     error_message = "vpc_config needs exactly one source of security groups: list security_group_ids (allowing HTTPS from Firehose to the domain), or set create_security_groups = true and leave security_group_ids empty."
   }
   validation {
-    condition     = var.vpc_config == null ? true : !var.vpc_config.create_security_groups || var.create_opensearch_domain
-    error_message = "vpc_config.create_security_groups creates the security groups of Firehose and of the domain the module creates; an existing domain keeps its own groups. With create_opensearch_domain = false, list in vpc_config.security_group_ids groups that the existing domain's group admits on HTTPS (443)."
+    condition     = var.vpc_config == null ? true : !var.vpc_config.create_security_groups || local.create_domain || local.create_collection
+    error_message = "vpc_config.create_security_groups creates the security groups of Firehose and of the domain (or the collection's VPC endpoint) the module creates; an existing domain or collection keeps its own groups. List in vpc_config.security_group_ids groups that the existing destination's group admits on HTTPS (443)."
+  }
+  # The OpenSearch Serverless VPC endpoint the module creates for a private collection takes 1-6 subnets
+  # (provider aws_opensearchserverless_vpc_endpoint subnet_ids SizeBetween(1, 6)).
+  validation {
+    condition     = var.vpc_config == null || !local.create_collection ? true : length(var.vpc_config.subnet_ids) <= 6
+    error_message = "vpc_config.subnet_ids holds ${length(try(var.vpc_config.subnet_ids, []))} subnets, but the OpenSearch Serverless VPC endpoint the module creates for the collection takes at most 6 (one per Availability Zone is enough)."
   }
 }
 
@@ -1005,7 +1190,7 @@ variable "vpc_config" {
 ################################################################################
 
 variable "connect_instance_id" {
-  description = "ID of the Amazon Connect instance whose contact trace records stream into the delivery stream (the UUID at the end of the instance ARN, in the same Region). When set, the module associates the stream with the instance (data streaming of contact records, as the console's Data streaming page does); null leaves Amazon Connect untouched."
+  description = "ID of the Amazon Connect instance whose contact trace records stream into the delivery stream, or with kinesis_source into that Kinesis data stream (the UUID at the end of the instance ARN, in the same Region). When set, the module associates the stream with the instance (data streaming of contact records, as the console's Data streaming page does); null leaves Amazon Connect untouched, for an instance that already streams its contact records where they should go."
   type        = string
   default     = null
 
@@ -1020,7 +1205,7 @@ variable "connect_instance_id" {
 ################################################################################
 
 variable "create_alarms" {
-  description = "Controls whether the module creates CloudWatch alarms (function errors, throttles and duration near its timeout; records that failed processing and failed lookups from the function's metrics; delivery success of the stream, and its data freshness with destination = \"opensearch\", the only destination that publishes it) that notify alarm_sns_topic_arn."
+  description = "Controls whether the module creates CloudWatch alarms (function errors, throttles and duration near its timeout; records that failed processing and failed lookups from the function's metrics; delivery success of the stream, and its data freshness with destination = \"opensearch\" or \"opensearchserverless\", the destinations that publish it) that notify alarm_sns_topic_arn."
   type        = bool
   default     = false
 }
@@ -1072,9 +1257,9 @@ variable "alarm_thresholds" {
     condition     = floor(var.alarm_thresholds.data_freshness_seconds) == var.alarm_thresholds.data_freshness_seconds && var.alarm_thresholds.data_freshness_seconds >= 60 && var.alarm_thresholds.data_freshness_seconds <= 86400
     error_message = "alarm_thresholds.data_freshness_seconds must be a whole number of seconds from 60 to 86400 (Firehose keeps undelivered data for at most 24 hours)."
   }
-  # Records wait in both buffers by design; the data-freshness alarm exists for destination = "opensearch" only.
+  # Records wait in both buffers by design; the data-freshness alarm does not exist for destination = "elasticsearch".
   validation {
-    condition     = !var.create_alarms || var.destination != "opensearch" || var.alarm_thresholds.data_freshness_seconds > var.buffering_interval_seconds + var.processor_buffering_interval_seconds
+    condition     = !var.create_alarms || var.destination == "elasticsearch" || var.alarm_thresholds.data_freshness_seconds > var.buffering_interval_seconds + var.processor_buffering_interval_seconds
     error_message = "alarm_thresholds.data_freshness_seconds (${var.alarm_thresholds.data_freshness_seconds}) must exceed buffering_interval_seconds + processor_buffering_interval_seconds (${var.buffering_interval_seconds + var.processor_buffering_interval_seconds} s): records wait that long in the buffers by design, so the alarm would always fire."
   }
 }

@@ -4,9 +4,9 @@
 # dashboards_allowed_cidr_blocks (OpenSearch Dashboards and `ctr-enrichment opensearch-setup`, through a VPN or
 # a bastion). Terraform removes the allow-all egress rule AWS adds to a new group, so nothing else leaves.
 
-# The VPC of the subnets: the groups must live there.
+# The VPC of the subnets: the groups must live there, and so does the VPC endpoint of a private collection.
 data "aws_subnet" "delivery" {
-  count = local.create_security_groups ? 1 : 0
+  count = local.create_security_groups || local.create_collection_vpc_endpoint ? 1 : 0
 
   id = local.vpc_subnet_ids[0]
 }
@@ -26,7 +26,7 @@ resource "aws_security_group" "opensearch" {
   count = local.create_security_groups ? 1 : 0
 
   name        = "${var.name}-opensearch"
-  description = "Search domain ${local.domain_name}: HTTPS from the Firehose delivery stream and the listed networks only."
+  description = local.create_collection ? "OpenSearch Serverless VPC endpoint of collection ${local.collection_name}: HTTPS from the Firehose delivery stream only." : "Search domain ${local.domain_name}: HTTPS from the Firehose delivery stream and the listed networks only."
   vpc_id      = data.aws_subnet.delivery[0].vpc_id
 
   tags = merge(var.tags, { Name = "${var.name}-opensearch" })

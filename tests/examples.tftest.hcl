@@ -8,6 +8,13 @@ mock_provider "aws" {
   override_during = plan
 }
 
+# The analytics account's provider configuration of examples/cross-account-domain.
+mock_provider "aws" {
+  alias           = "analytics"
+  source          = "./tests/mocks/aws"
+  override_during = plan
+}
+
 mock_provider "archive" {
   source = "./tests/mocks/archive"
 }
@@ -145,5 +152,101 @@ run "vpc_opensearch_example_plans" {
   assert {
     condition     = output.apply_dashboards_command == "ctr-enrichment opensearch-setup --endpoint search-mock-abc123.us-east-1.es.amazonaws.com --region us-east-1"
     error_message = "The example must print the command that installs the index template and dashboards."
+  }
+}
+
+run "kinesis_source_example_plans" {
+  command = plan
+
+  module {
+    source = "./examples/kinesis-source"
+  }
+
+  variables {
+    kinesis_stream_arn         = "arn:aws:kinesis:us-east-1:123456789012:stream/connect-ctr"
+    kinesis_stream_kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    connect_instance_id        = "5b4b2b1e-6f1c-4c8e-9d0a-2f6a7c1d3e55"
+    subnet_ids                 = ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+  }
+
+  assert {
+    condition     = output.delivery_stream_name == "ctr-stream" && output.connect_instance_storage_config_association_id != null
+    error_message = "The example must name the stream after its name variable and point Amazon Connect at the Kinesis stream."
+  }
+  assert {
+    condition     = jsondecode(output.connect_kms_key_policy_json).Statement[0].Condition.StringEquals["kms:EncryptionContext:aws:kinesis:arn"] == "arn:aws:kinesis:us-east-1:123456789012:stream/connect-ctr"
+    error_message = "With the stream's key the example must print the statement that lets Amazon Connect write to the stream."
+  }
+  assert {
+    condition     = jsondecode(module.ctr_enrichment.enrichment_rules)[0].attributes == { CompanyName = "company_name" }
+    error_message = "The example's rule must project CompanyName, which the calls-by-company dashboard charts."
+  }
+}
+
+run "opensearch_serverless_example_plans" {
+  command = plan
+
+  module {
+    source = "./examples/opensearch-serverless"
+  }
+
+  variables {
+    dashboards_allowed_principal_arns = ["arn:aws:iam::123456789012:role/ContactCentreAnalyst"]
+  }
+
+  assert {
+    condition     = output.opensearch_collection_endpoint == "https://07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com" && output.opensearch_dashboards_url == "https://07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com/_dashboards"
+    error_message = "The example must create the collection and point at its dashboards."
+  }
+  assert {
+    condition     = output.delivery_stream_name == "ctr-aoss" && module.ctr_enrichment.opensearch_domain_arn == null
+    error_message = "The example must deliver to the collection, with no domain."
+  }
+}
+
+run "cross_account_domain_example_plans_and_merges_the_domain_policy" {
+  command = plan
+
+  module {
+    source = "./examples/cross-account-domain"
+  }
+
+  variables {
+    analytics_role_arn        = "arn:aws:iam::210987654321:role/SearchPolicyAdmin"
+    analytics_domain_arn      = "arn:aws:es:us-east-1:210987654321:domain/analytics"
+    analytics_domain_endpoint = "search-analytics-abc123.us-east-1.es.amazonaws.com"
+  }
+
+  assert {
+    condition     = [for s in jsondecode(output.analytics_domain_access_policy).Statement : s.Sid] == ["Analysts", "FirehoseDeliveryCtrCentral"]
+    error_message = "The domain's own statements must be kept and the earlier Firehose statement replaced, not duplicated: ${output.analytics_domain_access_policy}"
+  }
+  assert {
+    condition     = jsondecode(output.analytics_domain_access_policy).Statement[1].Principal.AWS == "arn:aws:iam::123456789012:role/ctr-central-firehose-us-east-1"
+    error_message = "The Firehose statement written must name this deployment's role."
+  }
+  assert {
+    condition     = output.firehose_domain_access_policy_json == module.ctr_enrichment.opensearch_domain_access_policy_json
+    error_message = "The example must print the statement for an analytics team that applies it itself."
+  }
+}
+
+run "cross_account_domain_example_can_leave_the_policy_to_the_other_team" {
+  command = plan
+
+  module {
+    source = "./examples/cross-account-domain"
+  }
+
+  variables {
+    analytics_role_arn             = "arn:aws:iam::210987654321:role/SearchPolicyAdmin"
+    analytics_domain_arn           = "arn:aws:es:us-east-1:210987654321:domain/analytics"
+    analytics_domain_endpoint      = "search-analytics-abc123.us-east-1.es.amazonaws.com"
+    manage_analytics_domain_policy = false
+  }
+
+  assert {
+    condition     = output.analytics_domain_access_policy == null && output.firehose_domain_access_policy_json != null
+    error_message = "Without manage_analytics_domain_policy the example must write no domain policy and only print the statement."
   }
 }

@@ -92,6 +92,28 @@ override_resource {
   }
 }
 
+# OpenSearch Serverless: a collection the module creates gets its ARN from AWS, and an existing one is read with
+# BatchGetCollection; both fixed here, so the role's statement can be followed without an API call.
+override_resource {
+  target          = aws_opensearchserverless_collection.this
+  override_during = plan
+  values = {
+    id                  = "07tjusf2h91cunochc"
+    arn                 = "arn:aws:aoss:us-east-1:111122223333:collection/07tjusf2h91cunochc"
+    collection_endpoint = "https://07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com"
+  }
+}
+
+override_data {
+  target          = data.aws_opensearchserverless_collection.existing
+  override_during = plan
+  values = {
+    name                = "contact-centre"
+    type                = "SEARCH"
+    collection_endpoint = "https://abc123def456ghi.us-east-1.aoss.amazonaws.com"
+  }
+}
+
 variables {
   opensearch_public_endpoint_enabled = true
 }
@@ -596,5 +618,129 @@ run "firehose_policy_for_the_elasticsearch_destination" {
       resources = toset(["arn:aws:es:us-east-1:111122223333:domain/legacy", "arn:aws:es:us-east-1:111122223333:domain/legacy/*"])
     }]
     error_message = "The Elasticsearch destination also describes the domain through the legacy Elasticsearch API names, on that domain only: ${data.aws_iam_policy_document.firehose.json}"
+  }
+}
+
+run "firehose_policy_reads_the_kinesis_source_and_decrypts_only_through_kinesis" {
+  command = plan
+
+  variables {
+    kinesis_source = {
+      stream_arn  = "arn:aws:kinesis:us-east-1:111122223333:stream/connect-ctr"
+      kms_key_arn = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    }
+  }
+
+  assert {
+    condition = one([for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : {
+      actions   = toset(flatten([s.Action]))
+      resources = toset(flatten([s.Resource]))
+      } if s.Sid == "ReadSourceStream"]) == {
+      actions   = toset(["kinesis:DescribeStream", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"])
+      resources = toset(["arn:aws:kinesis:us-east-1:111122223333:stream/connect-ctr"])
+    }
+    error_message = "Firehose must read exactly the source stream, with the four actions AWS documents: ${data.aws_iam_policy_document.firehose.json}"
+  }
+  assert {
+    condition = one([for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : {
+      actions   = toset(flatten([s.Action]))
+      resources = toset(flatten([s.Resource]))
+      condition = s.Condition
+      } if s.Sid == "DecryptSourceStream"]) == {
+      actions   = toset(["kms:Decrypt"])
+      resources = toset(["arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"])
+      condition = {
+        StringEquals = {
+          "kms:ViaService"                        = "kinesis.us-east-1.amazonaws.com"
+          "kms:EncryptionContext:aws:kinesis:arn" = "arn:aws:kinesis:us-east-1:111122223333:stream/connect-ctr"
+        }
+      }
+    }
+    error_message = "Firehose may decrypt with the stream's key only through Kinesis and only for this stream: ${data.aws_iam_policy_document.firehose.json}"
+  }
+}
+
+run "firehose_policy_without_a_stream_key_has_no_kms_statement" {
+  command = plan
+
+  variables {
+    kinesis_source = { stream_arn = "arn:aws:kinesis:us-east-1:111122223333:stream/connect-ctr" }
+  }
+
+  assert {
+    condition     = !contains([for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : s.Sid], "DecryptSourceStream") && contains([for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : s.Sid], "ReadSourceStream")
+    error_message = "An unencrypted stream (or the AWS managed key) needs no kms: permission."
+  }
+}
+
+run "firehose_policy_for_a_domain_of_another_account" {
+  command = plan
+
+  variables {
+    create_opensearch_domain                = false
+    opensearch_domain_arn                   = "arn:aws:es:us-east-1:444455556666:domain/analytics"
+    opensearch_domain_endpoint              = "search-analytics-abc123.us-east-1.es.amazonaws.com"
+    opensearch_domain_cross_account_enabled = true
+  }
+
+  assert {
+    condition = one([for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : {
+      actions   = toset(flatten([s.Action]))
+      resources = toset(flatten([s.Resource]))
+      } if s.Sid == "DeliverToDomain"]) == {
+      actions   = toset(["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"])
+      resources = toset(["arn:aws:es:us-east-1:444455556666:domain/analytics", "arn:aws:es:us-east-1:444455556666:domain/analytics/*"])
+    }
+    error_message = "Across accounts Firehose only sends HTTP requests to the domain: no Describe* it could not use: ${data.aws_iam_policy_document.firehose.json}"
+  }
+  assert {
+    condition = jsondecode(output.opensearch_domain_access_policy_json).Statement == [{
+      Sid       = "FirehoseDeliveryCtrEnrichment"
+      Effect    = "Allow"
+      Action    = ["es:ESHttpGet", "es:ESHttpPost", "es:ESHttpPut"]
+      Resource  = "arn:aws:es:us-east-1:444455556666:domain/analytics/*"
+      Principal = { AWS = "arn:aws:iam::111122223333:role/ctr-enrichment-firehose-us-east-1" }
+    }]
+    error_message = "The output must be the statement the domain's owner applies: the Firehose role, the HTTP actions, the domain's paths: ${output.opensearch_domain_access_policy_json}"
+  }
+}
+
+run "firehose_policy_for_a_collection_the_module_creates" {
+  command = plan
+
+  variables {
+    destination = "opensearchserverless"
+  }
+
+  assert {
+    condition = {
+      for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : s.Sid => toset(flatten([s.Action])) if startswith(s.Sid, "DeliverTo")
+      } == {
+      DeliverToCollection = toset(["aoss:APIAccessAll"])
+    }
+    error_message = "Firehose must have aoss:APIAccessAll and nothing of a domain: ${data.aws_iam_policy_document.firehose.json}"
+  }
+  assert {
+    condition     = one([for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : s.Resource if s.Sid == "DeliverToCollection"]) == "arn:aws:aoss:us-east-1:111122223333:collection/07tjusf2h91cunochc"
+    error_message = "aoss:APIAccessAll must be scoped to the collection: ${data.aws_iam_policy_document.firehose.json}"
+  }
+  assert {
+    condition     = output.opensearch_domain_access_policy_json == null && output.opensearch_collection_data_access_policy_json == null
+    error_message = "A collection the module creates needs no policy from its owner."
+  }
+}
+
+run "firehose_policy_for_an_existing_collection" {
+  command = plan
+
+  variables {
+    destination                  = "opensearchserverless"
+    create_opensearch_collection = false
+    opensearch_collection_arn    = "arn:aws:aoss:us-east-1:111122223333:collection/abc123def456ghi"
+  }
+
+  assert {
+    condition     = one([for s in jsondecode(data.aws_iam_policy_document.firehose.json).Statement : s.Resource if s.Sid == "DeliverToCollection"]) == "arn:aws:aoss:us-east-1:111122223333:collection/abc123def456ghi"
+    error_message = "aoss:APIAccessAll must be scoped to the given collection: ${data.aws_iam_policy_document.firehose.json}"
   }
 }

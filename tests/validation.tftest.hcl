@@ -1458,3 +1458,348 @@ run "accepts_the_alarm_limits_cloudwatch_allows" {
     error_message = "A one-day period over seven periods is the longest window CloudWatch allows."
   }
 }
+
+# --- Sources and destinations (issue 16): each refusal names the input to change ----------------------------------
+
+run "rejects_non_ctr_policy_that_is_a_firehose_result" {
+  command = plan
+
+  variables {
+    on_non_ctr_record = "Dropped"
+  }
+
+  expect_failures = [var.on_non_ctr_record]
+}
+
+run "rejects_kinesis_source_that_is_not_a_stream_arn" {
+  command = plan
+
+  variables {
+    kinesis_source = { stream_arn = "arn:aws:firehose:us-east-1:123456789012:deliverystream/connect-ctr" }
+  }
+
+  expect_failures = [var.kinesis_source]
+}
+
+run "rejects_kinesis_source_of_another_account" {
+  command = plan
+
+  variables {
+    kinesis_source = { stream_arn = "arn:aws:kinesis:us-east-1:210987654321:stream/connect-ctr" }
+  }
+
+  expect_failures = [var.kinesis_source]
+}
+
+run "rejects_kinesis_source_of_another_region" {
+  command = plan
+
+  variables {
+    kinesis_source = { stream_arn = "arn:aws:kinesis:eu-west-1:123456789012:stream/connect-ctr" }
+  }
+
+  expect_failures = [var.kinesis_source]
+}
+
+run "rejects_kinesis_source_key_given_as_an_alias" {
+  command = plan
+
+  variables {
+    kinesis_source = {
+      stream_arn  = "arn:aws:kinesis:us-east-1:123456789012:stream/connect-ctr"
+      kms_key_arn = "arn:aws:kms:us-east-1:123456789012:alias/aws/kinesis"
+    }
+  }
+
+  expect_failures = [var.kinesis_source]
+}
+
+run "rejects_kinesis_source_key_of_another_region" {
+  command = plan
+
+  variables {
+    kinesis_source = {
+      stream_arn  = "arn:aws:kinesis:us-east-1:123456789012:stream/connect-ctr"
+      kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    }
+  }
+
+  expect_failures = [var.kinesis_source]
+}
+
+run "rejects_index_rotation_with_opensearch_serverless" {
+  command = plan
+
+  variables {
+    destination           = "opensearchserverless"
+    index_rotation_period = "OneHour"
+  }
+
+  expect_failures = [var.index_rotation_period]
+}
+
+run "rejects_no_document_id_with_opensearch_serverless" {
+  command = plan
+
+  variables {
+    destination        = "opensearchserverless"
+    document_id_format = "NO_DOCUMENT_ID"
+  }
+
+  expect_failures = [var.document_id_format]
+}
+
+run "rejects_domain_arn_with_opensearch_serverless" {
+  command = plan
+
+  variables {
+    destination              = "opensearchserverless"
+    create_opensearch_domain = false
+    opensearch_domain_arn    = "arn:aws:es:us-east-1:123456789012:domain/ctr"
+  }
+
+  expect_failures = [var.opensearch_domain_arn]
+}
+
+run "rejects_collection_arn_with_a_domain_destination" {
+  command = plan
+
+  variables {
+    opensearch_collection_arn = "arn:aws:aoss:us-east-1:123456789012:collection/abc123def456ghi"
+  }
+
+  expect_failures = [var.opensearch_collection_arn]
+}
+
+run "rejects_existing_collection_without_its_arn" {
+  command = plan
+
+  variables {
+    destination                  = "opensearchserverless"
+    create_opensearch_collection = false
+  }
+
+  expect_failures = [var.opensearch_collection_arn]
+}
+
+run "rejects_collection_arn_while_creating_a_collection" {
+  command = plan
+
+  variables {
+    destination               = "opensearchserverless"
+    opensearch_collection_arn = "arn:aws:aoss:us-east-1:123456789012:collection/abc123def456ghi"
+  }
+
+  expect_failures = [var.opensearch_collection_arn]
+}
+
+run "rejects_collection_of_another_account" {
+  command = plan
+
+  variables {
+    destination                  = "opensearchserverless"
+    create_opensearch_collection = false
+    opensearch_collection_arn    = "arn:aws:aoss:us-east-1:210987654321:collection/abc123def456ghi"
+  }
+
+  expect_failures = [var.opensearch_collection_arn]
+}
+
+run "rejects_vector_search_collection" {
+  command = plan
+
+  variables {
+    destination                = "opensearchserverless"
+    opensearch_collection_type = "VECTORSEARCH"
+  }
+
+  expect_failures = [var.opensearch_collection_type]
+}
+
+run "rejects_retention_on_a_search_collection" {
+  command = plan
+
+  variables {
+    destination                          = "opensearchserverless"
+    opensearch_collection_type           = "SEARCH"
+    opensearch_collection_retention_days = 30
+  }
+
+  expect_failures = [var.opensearch_collection_retention_days]
+}
+
+run "rejects_retention_with_a_domain" {
+  command = plan
+
+  variables {
+    opensearch_collection_retention_days = 30
+  }
+
+  expect_failures = [var.opensearch_collection_retention_days]
+}
+
+run "rejects_retention_over_ten_years" {
+  command = plan
+
+  variables {
+    destination                          = "opensearchserverless"
+    opensearch_collection_retention_days = 3651
+  }
+
+  expect_failures = [var.opensearch_collection_retention_days]
+}
+
+run "rejects_public_collection_without_consent" {
+  command = plan
+
+  variables {
+    destination                        = "opensearchserverless"
+    opensearch_public_endpoint_enabled = false
+  }
+
+  expect_failures = [var.opensearch_public_endpoint_enabled]
+}
+
+run "rejects_network_ranges_for_a_collection" {
+  command = plan
+
+  variables {
+    destination                    = "opensearchserverless"
+    dashboards_allowed_cidr_blocks = ["203.0.113.0/24"]
+  }
+
+  expect_failures = [var.dashboards_allowed_cidr_blocks]
+}
+
+run "rejects_master_user_for_a_collection" {
+  command = plan
+
+  variables {
+    destination                = "opensearchserverless"
+    opensearch_master_user_arn = "arn:aws:iam::123456789012:role/search-admin"
+  }
+
+  expect_failures = [var.opensearch_master_user_arn]
+}
+
+run "rejects_more_subnets_than_a_collection_vpc_endpoint_takes" {
+  command = plan
+
+  variables {
+    destination = "opensearchserverless"
+    vpc_config = {
+      subnet_ids             = [for i in range(7) : format("subnet-0123456789abcdef%d", i)]
+      create_security_groups = true
+    }
+  }
+
+  expect_failures = [var.vpc_config]
+}
+
+run "rejects_domain_of_another_account_without_the_cross_account_mode" {
+  command = plan
+
+  variables {
+    create_opensearch_domain = false
+    opensearch_domain_arn    = "arn:aws:es:us-east-1:210987654321:domain/analytics"
+  }
+
+  expect_failures = [var.opensearch_domain_arn]
+}
+
+run "rejects_cross_account_mode_without_an_endpoint" {
+  command = plan
+
+  variables {
+    create_opensearch_domain                = false
+    opensearch_domain_arn                   = "arn:aws:es:us-east-1:210987654321:domain/analytics"
+    opensearch_domain_cross_account_enabled = true
+  }
+
+  expect_failures = [var.opensearch_domain_endpoint]
+}
+
+run "rejects_cross_account_mode_for_a_domain_of_this_account" {
+  command = plan
+
+  variables {
+    create_opensearch_domain                = false
+    opensearch_domain_arn                   = "arn:aws:es:us-east-1:123456789012:domain/analytics"
+    opensearch_domain_endpoint              = "search-analytics-abc123.us-east-1.es.amazonaws.com"
+    opensearch_domain_cross_account_enabled = true
+  }
+
+  expect_failures = [var.opensearch_domain_arn]
+}
+
+run "rejects_cross_account_mode_for_a_created_domain" {
+  command = plan
+
+  variables {
+    opensearch_domain_cross_account_enabled = true
+  }
+
+  expect_failures = [var.opensearch_domain_cross_account_enabled]
+}
+
+run "rejects_cross_account_domain_in_another_region" {
+  command = plan
+
+  variables {
+    create_opensearch_domain                = false
+    opensearch_domain_arn                   = "arn:aws:es:eu-west-1:210987654321:domain/analytics"
+    opensearch_domain_endpoint              = "search-analytics-abc123.eu-west-1.es.amazonaws.com"
+    opensearch_domain_cross_account_enabled = true
+  }
+
+  expect_failures = [var.opensearch_domain_arn]
+}
+
+run "accepts_the_new_limits_aws_allows" {
+  command = plan
+
+  variables {
+    destination                          = "opensearchserverless"
+    name                                 = "a-name-of-twenty-eight-chars"
+    opensearch_collection_retention_days = 3650
+    vpc_config = {
+      subnet_ids             = [for i in range(6) : format("subnet-0123456789abcdef%d", i)]
+      create_security_groups = true
+    }
+    kinesis_source = {
+      stream_arn  = "arn:aws:kinesis:us-east-1:123456789012:stream/${join("", [for i in range(128) : "s"])}"
+      kms_key_arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    }
+  }
+
+  assert {
+    condition     = aws_opensearchserverless_collection.this[0].name == "a-name-of-twenty-eight-chars" && length(aws_opensearchserverless_vpc_endpoint.this[0].subnet_ids) == 6
+    error_message = "A 28-character name is a valid collection and policy name, and a VPC endpoint takes 6 subnets."
+  }
+  assert {
+    condition     = jsondecode(aws_opensearchserverless_lifecycle_policy.this[0].policy).Rules[0].MinIndexRetention == "3650d"
+    error_message = "3650 days is the longest retention OpenSearch Serverless allows."
+  }
+}
+
+run "rejects_principals_of_another_account_for_a_collection" {
+  command = plan
+
+  variables {
+    destination                       = "opensearchserverless"
+    dashboards_allowed_principal_arns = ["arn:aws:iam::210987654321:role/analyst"]
+  }
+
+  expect_failures = [var.dashboards_allowed_principal_arns]
+}
+
+run "rejects_vpc_endpoint_id_for_a_public_collection" {
+  command = plan
+
+  variables {
+    destination                           = "opensearchserverless"
+    opensearch_collection_vpc_endpoint_id = "vpce-0a1b2c3d4e5f60718"
+  }
+
+  expect_failures = [var.opensearch_collection_vpc_endpoint_id]
+}

@@ -25,6 +25,7 @@ from ctr_enrichment.phone import country_calling_code
 NormalizeMode = Literal["phone", "email", "none"]
 KeyFormat = Literal["e164", "national"]
 LookupErrorPolicy = Literal["deliver_unenriched", "processing_failed", "retry_batch"]
+NonCtrRecordPolicy = Literal["deliver_unenriched", "drop", "processing_failed"]
 
 CONTRACT: dict[str, Any] = json.loads((Path(__file__).with_name("contract.json")).read_text(encoding="utf-8"))
 
@@ -33,6 +34,7 @@ NORMALIZE_MODES: tuple[NormalizeMode, ...] = tuple(CONTRACT["normalize_modes"])
 KEY_FORMATS: tuple[KeyFormat, ...] = tuple(CONTRACT["key_formats"])
 ENDPOINT_TYPES: tuple[str, ...] = tuple(CONTRACT["endpoint_types"])
 LOOKUP_ERROR_POLICIES: tuple[LookupErrorPolicy, ...] = tuple(CONTRACT["on_lookup_error_policies"])
+NON_CTR_RECORD_POLICIES: tuple[NonCtrRecordPolicy, ...] = tuple(CONTRACT["on_non_ctr_record_policies"])
 LOG_LEVELS: tuple[str, ...] = tuple(CONTRACT["log_levels"])
 
 DEFAULT_CACHE_TTL_SECONDS = 300.0
@@ -83,6 +85,8 @@ class Rule:
 class Settings:
     rules: tuple[Rule, ...]
     on_lookup_error: LookupErrorPolicy = "deliver_unenriched"
+    # What happens to a record that is a JSON object but not a contact trace record (records.is_contact_record).
+    on_non_ctr_record: NonCtrRecordPolicy = "deliver_unenriched"
     cache_ttl_seconds: float = DEFAULT_CACHE_TTL_SECONDS
     # A second bound on the cache besides its bytes; None: the bytes alone bound it. 0 disables the cache.
     cache_max_entries: int | None = None
@@ -334,6 +338,7 @@ def _metrics_namespace(environ: Mapping[str, str]) -> str:
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Read every setting from the environment, failing fast with a message that says what to fix."""
     policy = _choice(environ, "ON_LOOKUP_ERROR", LOOKUP_ERROR_POLICIES, "deliver_unenriched")
+    non_ctr_policy = _choice(environ, "ON_NON_CTR_RECORD", NON_CTR_RECORD_POLICIES, "deliver_unenriched")
     log_level = _choice(environ, "LOG_LEVEL", LOG_LEVELS, "INFO")
     ttl = _number(environ, "CACHE_TTL_SECONDS", integer=False)
     max_entries = _number(environ, "CACHE_MAX_ENTRIES", integer=True)
@@ -341,6 +346,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
     return Settings(
         rules=parse_rules(environ.get("ENRICHMENT_RULES")),
         on_lookup_error=cast(LookupErrorPolicy, policy),
+        on_non_ctr_record=cast(NonCtrRecordPolicy, non_ctr_policy),
         cache_ttl_seconds=DEFAULT_CACHE_TTL_SECONDS if ttl is None else ttl,
         cache_max_entries=None if max_entries is None else int(max_entries),
         metrics_namespace=_metrics_namespace(environ),

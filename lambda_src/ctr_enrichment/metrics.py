@@ -16,6 +16,8 @@ _METRICS = (
     ("Skipped", "skipped", "Count"),
     ("LookupErrors", "errors", "Count"),
     ("ProcessingFailed", "processing_failed", "Count"),
+    ("Dropped", "dropped", "Count"),
+    ("NonCtrRecords", "non_ctr_records", "Count"),
     ("Oversize", "oversize", "Count"),
     ("DynamoDBCalls", "dynamodb_calls", "Count"),
     ("CacheHits", "cache_hits", "Count"),
@@ -32,6 +34,9 @@ class InvocationMetrics:
     skipped: int = 0
     errors: int = 0
     processing_failed: int = 0
+    dropped: int = 0
+    # Records that are JSON objects but not contact trace records, whatever ON_NON_CTR_RECORD did with them.
+    non_ctr_records: int = 0
     oversize: int = 0
     dynamodb_calls: int = 0
     cache_hits: int = 0

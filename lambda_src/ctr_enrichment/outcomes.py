@@ -27,6 +27,10 @@ class FailureReason(StrEnum):
     NESTED_TOO_DEEPLY = "data is JSON nested too deeply"
     NOT_AN_OBJECT = "data is {kind}, not an object"
     LOOKUP_FAILED = "lookup failed and ON_LOOKUP_ERROR=processing_failed"
+    NOT_A_CONTACT_RECORD = (
+        "data is not a contact trace record (no 'ContactId' string at its top level) and "
+        "ON_NON_CTR_RECORD=processing_failed"
+    )
     NESTED_TOO_DEEPLY_TO_WRITE = "data is JSON nested too deeply to re-serialise"
     # Counted, not logged per record: the Oversize metric and one OVERSIZE line per invocation.
     OVERSIZE = "the enriched record did not fit in the 6,000,000-byte response (Oversize)"

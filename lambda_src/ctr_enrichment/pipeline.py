@@ -14,7 +14,7 @@ from itertools import chain
 from typing import Any
 
 from ctr_enrichment.cache import MISS, TTLCache, budget_bytes
-from ctr_enrichment.config import LookupErrorPolicy, Settings
+from ctr_enrichment.config import LookupErrorPolicy, NonCtrRecordPolicy, Settings
 from ctr_enrichment.deadline import Deadline
 from ctr_enrichment.dynamodb import TableKey, make_client
 from ctr_enrichment.enrichment import (
@@ -32,11 +32,29 @@ from ctr_enrichment.logs import JsonLogger
 from ctr_enrichment.lookup import LookupResult, LookupStream, get_executor
 from ctr_enrichment.metrics import InvocationMetrics, emf_document, emit
 from ctr_enrichment.outcomes import FailureReason, LogMessage
-from ctr_enrichment.records import DecodedRecord, DecodeFailure, TransformedRecord, decode_record, encode_data
+from ctr_enrichment.records import (
+    DecodedRecord,
+    DecodeFailure,
+    NotAContactRecord,
+    Result,
+    TransformedRecord,
+    decode_record,
+    encode_data,
+    is_contact_record,
+)
 from ctr_enrichment.response import fit_response
 
 # How many records to decode between two looks at the lookups that have come back.
 _POLL_EVERY = 64
+
+# ON_NON_CTR_RECORD -> the result of a record that is a JSON object but not a contact trace record. Dropped is the
+# result Firehose defines for a record the function discards on purpose ("Data Transformation Status Model",
+# Firehose Developer Guide); its data is the original, as AWS's examples return it.
+_NON_CTR_RESULTS: dict[NonCtrRecordPolicy, Result] = {
+    "deliver_unenriched": "Ok",
+    "drop": "Dropped",
+    "processing_failed": "ProcessingFailed",
+}
 
 
 class LookupUnavailableError(RuntimeError):
@@ -100,7 +118,13 @@ class Enricher:
         stream = LookupStream(self.queries, self.client, self.executor, deadline, client_error=self.client_error)
         policy = self.settings.on_lookup_error
         invocation = _Invocation(
-            self.rules, cache=self.cache, renderer=self.renderer, logger=self.logger, policy=policy, stream=stream
+            self.rules,
+            cache=self.cache,
+            renderer=self.renderer,
+            logger=self.logger,
+            policy=policy,
+            non_ctr_policy=self.settings.on_non_ctr_record,
+            stream=stream,
         )
         records, metrics = invocation.run(event["records"])
         metrics.duration_ms = round((self._clock() - started) * 1000, 3)
@@ -108,8 +132,10 @@ class Enricher:
         self.logger.info(
             LogMessage.BATCH_TRANSFORMED,
             records=metrics.records,
-            ok=metrics.records - metrics.processing_failed,
+            ok=metrics.records - metrics.processing_failed - metrics.dropped,
             processing_failed=metrics.processing_failed,
+            dropped=metrics.dropped,
+            non_ctr_records=metrics.non_ctr_records,
             found=metrics.found,
             not_found=metrics.not_found,
             skipped=metrics.skipped,
@@ -142,6 +168,7 @@ class _Invocation:
         renderer: Renderer,
         logger: JsonLogger,
         policy: LookupErrorPolicy,
+        non_ctr_policy: NonCtrRecordPolicy,
         stream: LookupStream,
     ) -> None:
         self.rules = rules
@@ -149,6 +176,7 @@ class _Invocation:
         self.renderer = renderer
         self.logger = logger
         self.policy = policy
+        self.non_ctr_result: Result = _NON_CTR_RESULTS[non_ctr_policy]
         self.stream = stream
         self.debug = logger.enabled("DEBUG")
         self.warn = logger.warning  # bound once: rules warn through it from every record
@@ -158,7 +186,7 @@ class _Invocation:
         self.failed: dict[TableKey, str] = {}
         self.waiting: dict[TableKey, list[int]] = {}  # key -> indexes of the records waiting for it
         self.unanswered: list[int] = []  # per record, how many of its keys are still waiting
-        self.records: list[DecodedRecord | DecodeFailure | None] = []
+        self.records: list[DecodedRecord | DecodeFailure | NotAContactRecord | None] = []
         self.keys: list[tuple[str | None, ...]] = []  # per record, its key for each rule (by rule index)
         self.outputs: list[TransformedRecord | None] = []
 
@@ -182,20 +210,26 @@ class _Invocation:
         wire, self.metrics.oversize = fit_response(outputs)
         if self.metrics.oversize:
             logger.warning(LogMessage.OVERSIZE, count=self.metrics.oversize)
-        processing_failed = 0
+        processing_failed = dropped = 0
         for answer, output in zip(wire, outputs, strict=True):
             if answer["result"] == "ProcessingFailed":
                 processing_failed += 1
                 if not answer["data"] and output.original:
                     logger.warning(LogMessage.WITHHELD, recordId=output.record_id)
+            elif answer["result"] == "Dropped":
+                dropped += 1
         metrics = self.metrics
         metrics.found, metrics.not_found = self.statuses["found"], self.statuses["not_found"]
         metrics.skipped, metrics.errors = self.statuses["skipped"], self.statuses["error"]
-        metrics.processing_failed = processing_failed
+        metrics.processing_failed, metrics.dropped = processing_failed, dropped
         return wire, metrics
 
-    def _admit(self, index: int, record: DecodedRecord | DecodeFailure) -> None:
+    def _admit(self, index: int, record: DecodedRecord | DecodeFailure | NotAContactRecord) -> None:
         """Register a decoded record: answer it at once, or note the keys it waits for."""
+        if isinstance(record, DecodedRecord) and record.document is not None and not is_contact_record(record.document):
+            # Not a contact trace record (an agent event on a shared Kinesis stream): nothing to look up.
+            record = NotAContactRecord(record.record_id, record.original)
+            self.metrics.non_ctr_records += 1
         self.records.append(record)
         self.outputs.append(None)
         keys: tuple[str | None, ...] = ()
@@ -258,12 +292,18 @@ class _Invocation:
             )
 
     def _transform(
-        self, record: DecodedRecord | DecodeFailure, keys: tuple[str | None, ...]
+        self, record: DecodedRecord | DecodeFailure | NotAContactRecord, keys: tuple[str | None, ...]
     ) -> tuple[TransformedRecord, list[Status]]:
-        """The output record, and each rule's status (none for data that could not be decoded)."""
+        """The output record, and each rule's status (none for data that is not a contact trace record)."""
         statuses: list[Status] = []
-        if isinstance(record, DecodeFailure):
-            reason: str = record.reason
+        if isinstance(record, NotAContactRecord):
+            result = self.non_ctr_result
+            if result != "ProcessingFailed":  # delivered exactly as it came, or dropped: never enriched
+                original = record.original
+                return TransformedRecord(record.record_id, result, original, original, record.original_size), statuses
+            reason: str = FailureReason.NOT_A_CONTACT_RECORD
+        elif isinstance(record, DecodeFailure):
+            reason = record.reason
         else:
             additions: list[Addition] = []
             statuses = rule_statuses(

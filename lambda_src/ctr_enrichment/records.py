@@ -89,6 +89,30 @@ class DecodeFailure:
         return len(self.original)
 
 
+# What makes a record a contact trace record. Amazon Connect writes `ContactId` at the top of every CTR; the other
+# records a shared Kinesis data stream carries have none there (agent events: `AgentARN`, `EventType`, and contact IDs
+# only inside `CurrentAgentSnapshot.Contacts`). One dictionary lookup per record, on the object already parsed.
+CONTACT_ID_FIELD = "ContactId"
+
+
+def is_contact_record(document: dict[str, Any]) -> bool:
+    """True for a contact trace record: a JSON object whose top-level ``ContactId`` is a non-empty string."""
+    contact_id = document.get(CONTACT_ID_FIELD)
+    return isinstance(contact_id, str) and contact_id != ""
+
+
+@dataclass(frozen=True, slots=True)
+class NotAContactRecord:
+    """A record that is a JSON object but no contact trace record: answered by ON_NON_CTR_RECORD, never enriched."""
+
+    record_id: Any
+    original: str
+
+    @property
+    def original_size(self) -> int:
+        return len(self.original)  # it decoded, so it is base64: nothing in it is escaped in the response
+
+
 def decode_record(record: object) -> DecodedRecord | DecodeFailure:
     """Decode one Firehose input record; every way it can be malformed becomes a DecodeFailure with a reason."""
     if not isinstance(record, dict):

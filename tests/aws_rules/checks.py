@@ -59,6 +59,7 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any], Mapping], list[str]]
     "bucket_name": _plan_only(provider_rules.bucket_name_problems),
     "environment_size": _plan_only(provider_rules.environment_size_problems),
     "ebs_iops": _plan_only(provider_rules.ebs_iops_problems),
+    "serverless_policies": _plan_only(provider_rules.serverless_policy_problems),
 }
 
 

@@ -31,6 +31,11 @@ SNS_TOPIC = "arn:aws:sns:us-east-1:123456789012:ctr-alarms"
 KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 CONNECT_INSTANCE = "5b4b2b1e-6f1c-4c8e-9d0a-2f6a7c1d3e55"
 PUBLIC = {"opensearch_public_endpoint_enabled": True}
+KINESIS_STREAM = "arn:aws:kinesis:us-east-1:123456789012:stream/connect-ctr"
+STREAM_KEY = "arn:aws:kms:us-east-1:123456789012:key/5678abcd-12ab-34cd-56ef-1234567890ab"
+ANALYTICS_DOMAIN = "arn:aws:es:us-east-1:210987654321:domain/analytics"
+ANALYTICS_ENDPOINT = "search-analytics-abc123.us-east-1.es.amazonaws.com"
+COLLECTION = "arn:aws:aoss:us-east-1:123456789012:collection/abc123def456ghi"
 
 
 @dataclass(frozen=True)
@@ -130,6 +135,35 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
             "alarm_sns_topic_arn": SNS_TOPIC,
         },
         example="vpc-opensearch",
+    ),
+    Configuration(
+        "example_kinesis_source",
+        {
+            "kinesis_stream_arn": KINESIS_STREAM,
+            "kinesis_stream_kms_key_arn": STREAM_KEY,
+            "connect_instance_id": CONNECT_INSTANCE,
+            "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+            "dashboards_allowed_cidr_blocks": ["10.20.0.0/16"],
+        },
+        example="kinesis-source",
+    ),
+    Configuration(
+        "example_opensearch_serverless",
+        {
+            "dashboards_allowed_principal_arns": ["arn:aws:iam::123456789012:role/ContactCentreAnalyst"],
+            "connect_instance_id": CONNECT_INSTANCE,
+        },
+        example="opensearch-serverless",
+    ),
+    Configuration(
+        "example_cross_account_domain",
+        {
+            "analytics_role_arn": "arn:aws:iam::210987654321:role/SearchPolicyAdmin",
+            "analytics_domain_arn": ANALYTICS_DOMAIN,
+            "analytics_domain_endpoint": ANALYTICS_ENDPOINT,
+            "connect_instance_id": CONNECT_INSTANCE,
+        },
+        example="cross-account-domain",
     ),
     # --- The root module ---------------------------------------------------------------------------------
     Configuration("defaults", PUBLIC),
@@ -321,6 +355,76 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
             "opensearch_log_publishing_enabled": False,
         },
     ),
+    # --- Sources and destinations (issue 16) ------------------------------------------------------------------
+    Configuration(
+        "kinesis_source",
+        {
+            **PUBLIC,
+            "kinesis_source": {"stream_arn": KINESIS_STREAM, "kms_key_arn": STREAM_KEY},
+            "kms_key_arn": KMS_KEY,  # encrypts everything else; no server_side_encryption with a Kinesis source
+            "connect_instance_id": CONNECT_INSTANCE,
+            "on_non_ctr_record": "processing_failed",
+            "create_alarms": True,
+            "alarm_sns_topic_arn": SNS_TOPIC,
+        },
+    ),
+    Configuration(
+        "opensearch_serverless",
+        {
+            **PUBLIC,
+            "destination": "opensearchserverless",
+            "kms_key_arn": KMS_KEY,
+            "opensearch_collection_retention_days": 3650,
+            "opensearch_collection_standby_replicas_enabled": False,
+            "dashboards_allowed_principal_arns": ["arn:aws:iam::123456789012:role/analyst"],
+            "create_alarms": True,
+            "alarm_sns_topic_arn": SNS_TOPIC,
+            "tags": {"Project": "ctr-enrichment"},
+        },
+    ),
+    Configuration(
+        "opensearch_serverless_vpc",
+        {
+            "destination": "opensearchserverless",
+            "name": "a" * 27 + "z",
+            "opensearch_collection_type": "SEARCH",
+            "vpc_config": {
+                "subnet_ids": [f"subnet-0123456789abcdef{i}" for i in range(5)] + ["subnet-01234567"],
+                "security_group_ids": [f"sg-0123456789abcdef{i}" for i in range(4)] + ["sg-01234567"],
+            },
+        },
+    ),
+    Configuration(
+        "opensearch_serverless_existing",
+        {
+            "destination": "opensearchserverless",
+            "create_opensearch_collection": False,
+            "opensearch_collection_arn": COLLECTION,
+            "kinesis_source": {"stream_arn": KINESIS_STREAM},
+            "vpc_config": {"subnet_ids": ["subnet-0123456789abcdef0"], "security_group_ids": ["sg-0123456789abcdef0"]},
+        },
+    ),
+    Configuration(
+        "cross_account_domain",
+        {
+            "create_opensearch_domain": False,
+            "opensearch_domain_arn": ANALYTICS_DOMAIN,
+            "opensearch_domain_endpoint": ANALYTICS_ENDPOINT,
+            "opensearch_domain_cross_account_enabled": True,
+            "create_alarms": True,
+            "alarm_sns_topic_arn": SNS_TOPIC,
+        },
+    ),
+    Configuration(
+        "cross_account_elasticsearch",
+        {
+            "destination": "elasticsearch",
+            "create_opensearch_domain": False,
+            "opensearch_domain_arn": ANALYTICS_DOMAIN,
+            "opensearch_domain_endpoint": ANALYTICS_ENDPOINT,
+            "opensearch_domain_cross_account_enabled": True,
+        },
+    ),
     # --- Inputs the module accepted although AWS refuses them (issue 9) ------------------------------------
     Configuration(
         "newest_runtime",
@@ -367,6 +471,40 @@ CONFIGURATIONS: tuple[Configuration, ...] = (
         refused_by="tags",
         why="tag values allow only [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@] (IAM, Lambda, Logs) and keys may not begin with aws: "
         "(Firehose) (issue 9 finding 13)",
+    ),
+    Configuration(
+        "kinesis_source_of_another_account",
+        {**PUBLIC, "kinesis_source": {"stream_arn": "arn:aws:kinesis:us-east-1:210987654321:stream/connect-ctr"}},
+        refused_by="kinesis_source",
+        why="Firehose reads a Kinesis data stream of its own account and Region (issue 16)",
+    ),
+    Configuration(
+        "index_rotation_with_opensearch_serverless",
+        {**PUBLIC, "destination": "opensearchserverless", "index_rotation_period": "OneHour"},
+        refused_by="index_rotation_period",
+        why="AmazonOpenSearchServerlessDestinationConfiguration has no IndexRotationPeriod (issue 16)",
+    ),
+    Configuration(
+        "cross_account_domain_without_endpoint",
+        {
+            "create_opensearch_domain": False,
+            "opensearch_domain_arn": ANALYTICS_DOMAIN,
+            "opensearch_domain_cross_account_enabled": True,
+        },
+        refused_by="opensearch_domain_endpoint",
+        why="Firehose needs ClusterEndpoint for a domain of another account (issue 16)",
+    ),
+    Configuration(
+        "collection_vpc_endpoint_with_seven_subnets",
+        {
+            "destination": "opensearchserverless",
+            "vpc_config": {
+                "subnet_ids": [f"subnet-0123456789abcdef{i}" for i in range(7)],
+                "create_security_groups": True,
+            },
+        },
+        refused_by="vpc_config",
+        why="an OpenSearch Serverless VPC endpoint takes at most 6 subnets (issue 16)",
     ),
     Configuration(
         "namespace_leading_colon",

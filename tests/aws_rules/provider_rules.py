@@ -246,3 +246,184 @@ def ebs_iops_problems(document: dict[str, Any]) -> list[str]:
             if ebs.get("volume_type") in ("io1", "io2") and ebs.get("iops") in (None, 0):
                 found.append(f"{address}: ebs_options.volume_type = {ebs['volume_type']!r} needs ebs_options.iops")
     return found
+
+
+# --- OpenSearch Serverless policies ------------------------------------------------------------------------------
+# Their documents are not IAM policies, and botocore's models say only "a JSON string of 1-20,480 characters". Their
+# shapes come from the OpenSearch Service Developer Guide: "Encryption in Amazon OpenSearch Serverless" (an object:
+# Rules of ResourceType collection, AWSOwnedKey, or KmsARN), "Network access for Amazon OpenSearch Serverless" (a
+# list of rule sets: Rules of ResourceType collection or dashboard, AllowFromPublic, SourceVPCEs), "Data access
+# control for Amazon OpenSearch Serverless" (a list: Rules of ResourceType collection or index with Permission, and
+# Principal: "IAM role ARNs or SAML identities ... within the current AWS account. Cross-account access isn't
+# supported"), "Supported OpenSearch API operations and permissions" (the permissions), and "Using data lifecycle
+# policies" (Rules of ResourceType index with MinIndexRetention "from 24h to 3650d", or NoMinIndexRetention).
+
+SERVERLESS_PERMISSIONS = {
+    "collection": frozenset(
+        {
+            "aoss:CreateCollectionItems",
+            "aoss:DeleteCollectionItems",
+            "aoss:UpdateCollectionItems",
+            "aoss:DescribeCollectionItems",
+            "aoss:*",
+        }
+    ),
+    "index": frozenset(
+        {
+            "aoss:ReadDocument",
+            "aoss:WriteDocument",
+            "aoss:CreateIndex",
+            "aoss:DeleteIndex",
+            "aoss:UpdateIndex",
+            "aoss:DescribeIndex",
+            "aoss:*",
+        }
+    ),
+}
+_COLLECTION_PATTERN = regex.compile(r"collection/[a-z][a-z0-9-]*\*?|collection/\*")
+_INDEX_PATTERN = regex.compile(r"index/(?:[a-z][a-z0-9-]*\*?|\*)/[^\s/]+")
+_VPC_ENDPOINT = regex.compile(r"vpce-[0-9a-z]+")
+_PRINCIPAL = regex.compile(r"arn:aws[a-z-]*:(?:iam::[0-9]{12}:(?:role|user)/.+|sts::[0-9]{12}:assumed-role/.+)|saml/.+")
+_RETENTION = regex.compile(r"([1-9][0-9]*)([hd])")
+
+
+def _rules_problems(rules: Any, resource_types: dict[str, regex.Pattern[str]], where: str) -> list[str]:
+    if not isinstance(rules, list) or not rules:
+        return [f"{where}: Rules must be a non-empty list"]
+    found = []
+    for rule in rules:
+        kind = rule.get("ResourceType") if isinstance(rule, dict) else None
+        if kind not in resource_types:
+            found.append(f"{where}: ResourceType {kind!r} is not one of {sorted(resource_types)}")
+            continue
+        resources = rule.get("Resource")
+        if not isinstance(resources, list) or not resources:
+            found.append(f"{where}: Resource of a {kind} rule must be a non-empty list")
+            continue
+        found += [
+            f"{where}: {resource!r} is no {kind} resource pattern"
+            for resource in resources
+            if not isinstance(resource, str) or resource_types[kind].fullmatch(resource) is None
+        ]
+    return found
+
+
+def encryption_policy_problems(policy: Any, where: str) -> list[str]:
+    if not isinstance(policy, dict):
+        return [f"{where}: an encryption policy is a JSON object"]
+    found = _rules_problems(policy.get("Rules"), {"collection": _COLLECTION_PATTERN}, where)
+    unknown = set(policy) - {"Rules", "AWSOwnedKey", "KmsARN"}
+    found += [f"{where}: unknown encryption policy field {key!r}" for key in sorted(unknown)]
+    if "KmsARN" in policy:
+        if not isinstance(policy["KmsARN"], str) or ":kms:" not in policy["KmsARN"]:
+            found.append(f"{where}: KmsARN must be a KMS key ARN")
+    elif policy.get("AWSOwnedKey") is not True:
+        found.append(f"{where}: without KmsARN the policy must set AWSOwnedKey to true")
+    return found
+
+
+def network_policy_problems(policy: Any, where: str) -> list[str]:
+    if not isinstance(policy, list) or not policy:
+        return [f"{where}: a network policy is a non-empty JSON list of rule sets"]
+    found = []
+    for rule_set in policy:
+        if not isinstance(rule_set, dict):
+            found.append(f"{where}: each rule set is an object")
+            continue
+        kinds = {"collection": _COLLECTION_PATTERN, "dashboard": _COLLECTION_PATTERN}
+        found += _rules_problems(rule_set.get("Rules"), kinds, where)
+        public, endpoints = rule_set.get("AllowFromPublic"), rule_set.get("SourceVPCEs")
+        if not isinstance(public, bool):
+            found.append(f"{where}: AllowFromPublic must be true or false")
+        elif not public and not (endpoints or rule_set.get("SourceServices")):
+            found.append(f"{where}: a private rule set must name its SourceVPCEs (or SourceServices)")
+        found += [
+            f"{where}: {endpoint!r} is no VPC endpoint ID"
+            for endpoint in endpoints or []
+            if not isinstance(endpoint, str) or _VPC_ENDPOINT.fullmatch(endpoint) is None
+        ]
+    return found
+
+
+def data_access_policy_problems(policy: Any, where: str) -> list[str]:
+    if not isinstance(policy, list) or not policy:
+        return [f"{where}: a data access policy is a non-empty JSON list of rule sets"]
+    found = []
+    accounts = set()
+    for rule_set in policy:
+        if not isinstance(rule_set, dict):
+            found.append(f"{where}: each rule set is an object")
+            continue
+        kinds = {"collection": _COLLECTION_PATTERN, "index": _INDEX_PATTERN}
+        rules = rule_set.get("Rules")
+        found += _rules_problems(rules, kinds, where)
+        for rule in rules if isinstance(rules, list) else []:
+            allowed = SERVERLESS_PERMISSIONS.get(rule.get("ResourceType"), frozenset())
+            permissions = rule.get("Permission")
+            if not isinstance(permissions, list) or not permissions:
+                found.append(f"{where}: each rule needs a non-empty Permission list")
+                continue
+            kind = rule.get("ResourceType")
+            found += [f"{where}: {p!r} is no {kind} permission" for p in permissions if p not in allowed]
+        principals = rule_set.get("Principal")
+        if not isinstance(principals, list) or not principals:
+            found.append(f"{where}: Principal must be a non-empty list")
+            continue
+        for principal in principals:
+            if not isinstance(principal, str) or _PRINCIPAL.fullmatch(principal) is None:
+                found.append(f"{where}: {principal!r} is no IAM role, user or SAML principal")
+            elif principal.startswith("arn:"):
+                accounts.add(principal.split(":")[4])
+    if len(accounts) > 1:
+        found.append(f"{where}: principals of accounts {sorted(accounts)}; they must all be the collection's account")
+    return found
+
+
+def lifecycle_policy_problems(policy: Any, where: str) -> list[str]:
+    if not isinstance(policy, dict):
+        return [f"{where}: a lifecycle policy is a JSON object"]
+    rules = policy.get("Rules")
+    found = _rules_problems(rules, {"index": _INDEX_PATTERN}, where)
+    for rule in rules if isinstance(rules, list) else []:
+        retention = rule.get("MinIndexRetention") if isinstance(rule, dict) else None
+        if retention is None:
+            if rule.get("NoMinIndexRetention") is not True:
+                found.append(f"{where}: a rule needs MinIndexRetention or NoMinIndexRetention = true")
+            continue
+        match = _RETENTION.fullmatch(retention) if isinstance(retention, str) else None
+        hours = None if match is None else int(match.group(1)) * (24 if match.group(2) == "d" else 1)
+        if hours is None or not 24 <= hours <= 3650 * 24:
+            found.append(f"{where}: MinIndexRetention {retention!r} is not from 24h to 3650d")
+    return found
+
+
+SERVERLESS_POLICY_CHECKS = {
+    ("aws_opensearchserverless_security_policy", "encryption"): encryption_policy_problems,
+    ("aws_opensearchserverless_security_policy", "network"): network_policy_problems,
+    ("aws_opensearchserverless_access_policy", "data"): data_access_policy_problems,
+    ("aws_opensearchserverless_lifecycle_policy", "retention"): lifecycle_policy_problems,
+}
+
+
+def serverless_policy_problems(document: dict[str, Any]) -> list[str]:
+    """Every OpenSearch Serverless policy the plan writes (and the data access output), against its documented shape."""
+    found = []
+    for address, kind, values in planned_resources(document):
+        check = SERVERLESS_POLICY_CHECKS.get((kind, values.get("type")))
+        if check is None:
+            if kind in {resource for resource, _ in SERVERLESS_POLICY_CHECKS}:
+                found.append(f"{address}: type {values.get('type')!r} has no documented policy shape here")
+            continue
+        if not isinstance(values.get("policy"), str):
+            continue  # known only after apply (a VPC endpoint's ID in a network policy)
+        try:
+            policy = json.loads(values["policy"])
+        except json.JSONDecodeError as error:
+            found.append(f"{address}: policy is not JSON: {error}")
+            continue
+        found += check(policy, address)
+    name = "opensearch_collection_data_access_policy_json"
+    output = document.get("planned_values", {}).get("outputs", {}).get(name)
+    if output is not None and isinstance(output.get("value"), str):
+        found += data_access_policy_problems(json.loads(output["value"]), f"output {name}")
+    return found

@@ -64,13 +64,13 @@ def test_an_unknown_caller_gets_a_null_target_and_not_found(moto_table: Any, sta
     "ctr",
     [
         {"ContactId": "no-endpoint"},
-        {"CustomerEndpoint": None},
-        {"CustomerEndpoint": {"Address": None}},
-        {"CustomerEndpoint": {"Address": ""}},
-        {"CustomerEndpoint": {"Address": 81312345678}},
-        {"CustomerEndpoint": {"Address": "Softphone", "Type": "TELEPHONE_NUMBER"}},
-        {"CustomerEndpoint": {"Address": "taro.yamada@example.co.jp", "Type": "EMAIL_ADDRESS"}},
-        {"CustomerEndpoint": "+81312345678"},
+        {"ContactId": "c1", "CustomerEndpoint": None},
+        {"ContactId": "c2", "CustomerEndpoint": {"Address": None}},
+        {"ContactId": "c3", "CustomerEndpoint": {"Address": ""}},
+        {"ContactId": "c4", "CustomerEndpoint": {"Address": 81312345678}},
+        {"ContactId": "c5", "CustomerEndpoint": {"Address": "Softphone", "Type": "TELEPHONE_NUMBER"}},
+        {"ContactId": "c6", "CustomerEndpoint": {"Address": "taro.yamada@example.co.jp", "Type": "EMAIL_ADDRESS"}},
+        {"ContactId": "c7", "CustomerEndpoint": "+81312345678"},
     ],
 )
 def test_records_with_nothing_to_look_up_are_skipped_and_cost_no_call(
@@ -109,7 +109,10 @@ def test_documents_nested_right_at_the_interpreters_limit_never_crash_the_batch(
     moto_table: Any, start_function: Any, capsys: Any
 ) -> None:
     # Multi-line, so they must be re-serialised, at depths where parsing still works but writing may not.
-    payloads = [('{"a":\n' * depth + "1" + "}" * depth).encode() for depth in range(900, 1000, 4)]
+    payloads = [
+        ('{"ContactId":"deep","a":\n' + '{"a":\n' * depth + "1" + "}" * (depth + 1)).encode()
+        for depth in range(900, 1000, 4)
+    ]
     event = firehose_event([*payloads, caller(SAMPLE)])
     response = invoke(start_function(), event)
     results = [r["result"] for r in response["records"]]
@@ -220,7 +223,7 @@ def throttle_always(request: Any, **_: Any) -> Any:
 def test_lookup_errors_deliver_unenriched_records_by_default(moto_table: Any, start_function: Any, capsys: Any) -> None:
     handler = start_function()
     inject_fault(handler.module.ENRICHER.client, throttle_always)
-    response = invoke(handler, firehose_event([caller(SAMPLE), {"CustomerEndpoint": None}]), remaining_ms=1500)
+    response = invoke(handler, firehose_event([caller(SAMPLE), caller(None)]), remaining_ms=1500)
     documents = decoded_documents(response)
     assert [r["result"] for r in response["records"]] == ["Ok", "Ok"]
     assert documents[0]["EnrichmentStatus"] == {"customer": "error"}
@@ -239,7 +242,7 @@ def test_lookup_errors_can_fail_the_affected_records(moto_table: Any, start_func
         handler.module.ENRICHER.client,
         lambda request, **_: dynamodb_error_response(request, "InternalServerError", 500),
     )
-    event = firehose_event([caller(SAMPLE), {"CustomerEndpoint": None}])
+    event = firehose_event([caller(SAMPLE), caller(None)])
     response = invoke(handler, event, remaining_ms=1500)
     assert [r["result"] for r in response["records"]] == ["ProcessingFailed", "Ok"]
     assert response["records"][0]["data"] == event["records"][0]["data"]
@@ -362,6 +365,8 @@ def test_emf_metrics_name_the_namespace_and_function(moto_table: Any, start_func
         "Skipped",
         "LookupErrors",
         "ProcessingFailed",
+        "Dropped",
+        "NonCtrRecords",
         "Oversize",
         "DynamoDBCalls",
         "CacheHits",

@@ -129,6 +129,8 @@ def _nested(depth: int, kind: str) -> bytes:
         return b'{"a":' * depth + b"1" + b"}" * depth
     if kind == "multi_line_object":  # must be re-serialised, not extended in place
         return b'{"a":\n' * depth + b"1" + b"}" * depth
+    if kind == "contact_record":  # a CTR whose contact attributes nest deeply
+        return b'{"ContactId":"deep","a":\n' + b'{"a":\n' * (depth - 1) + b"1" + b"}" * depth
     return b"[" * depth + b"]" * depth
 
 
@@ -147,9 +149,26 @@ invalid_payloads = st.one_of(
     st.tuples(st.just("deep_list"), st.integers(1, 3000).map(lambda d: _nested(d, "list"))),
 ).map(lambda pair: (pair[0], pair[1], None))
 
-deep_objects = st.tuples(st.integers(2, 3000), st.sampled_from(["object", "multi_line_object"])).map(
+deep_objects = st.tuples(st.integers(2, 3000), st.sampled_from(["object", "multi_line_object", "contact_record"])).map(
     lambda pair: ("deep_object", _nested(*pair), None)
 )
+
+AGENT_EVENT = load_json("agent_event_state_change")
+
+
+@st.composite
+def non_ctr_payloads(draw: st.DrawFn) -> tuple[str, bytes, str | None]:
+    """A JSON object that is not a contact trace record: an agent event, or anything without a ContactId string."""
+    document: dict[str, Any] = draw(
+        st.sampled_from([dict(AGENT_EVENT), {}])
+        | st.dictionaries(st.text(max_size=12).filter(lambda k: k != "ContactId"), json_values, max_size=4)
+    )
+    if draw(st.booleans()):  # a ContactId that is no contact's: null, empty, a number, an object
+        document["ContactId"] = draw(st.sampled_from([None, "", 7, ["c"], {"Id": "c"}]))
+    text = json.dumps(document, ensure_ascii=draw(st.booleans()), indent=draw(st.sampled_from([None, 2])))
+    return "non_ctr", text.encode("utf-8", "surrogatepass"), None
+
+
 bad_base64 = st.sampled_from(["not base64!", "eyJhIjoxfQ", "e30=e30=", "ｅ３０＝", "e30 =", "==="])
 
 
@@ -164,7 +183,9 @@ class Case:
 
 @st.composite
 def batches(draw: st.DrawFn) -> list[Case]:
-    payloads = st.one_of(ctr_payloads(), ctr_payloads(), ctr_payloads(), invalid_payloads, deep_objects)
+    payloads = st.one_of(
+        ctr_payloads(), ctr_payloads(), ctr_payloads(), non_ctr_payloads(), invalid_payloads, deep_objects
+    )
     drawn = draw(st.lists(st.one_of(payloads, bad_base64.map(lambda s: ("bad_base64", s, None))), max_size=20))
     ids = draw(st.sampled_from(["unique", "duplicated"]))
     cases = []
@@ -194,7 +215,7 @@ def check_record(case: Case, out: dict[str, Any]) -> None:
     """The invariants of one answered record."""
     assert out["recordId"] == case.record_id
     assert out["result"] in {"Ok", "Dropped", "ProcessingFailed"}
-    if case.kind not in {"ctr", "deep_object"}:
+    if case.kind not in {"ctr", "non_ctr", "deep_object"}:
         assert out == {"recordId": case.record_id, "result": "ProcessingFailed", "data": case.data}, case.kind
         return
     try:
@@ -206,6 +227,12 @@ def check_record(case: Case, out: dict[str, Any]) -> None:
         assert out["data"] == case.data
         return
     assert out["result"] == "Ok", case.kind
+    contact_id = expected.get("ContactId")
+    if not isinstance(contact_id, str) or not contact_id:
+        # Not a contact trace record (ON_NON_CTR_RECORD=deliver_unenriched, the default): delivered exactly as it came.
+        assert out["data"] == case.data, case.kind
+        return
+    assert case.kind != "non_ctr"
     text = base64.b64decode(out["data"], validate=True).decode("utf-8")
     assert "\n" not in text and "\r" not in text
     actual = json.loads(text, parse_float=Decimal)

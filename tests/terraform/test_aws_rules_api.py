@@ -18,7 +18,19 @@ from tests.aws_rules.mapping import coverage
 pytestmark = pytest.mark.terraform
 
 # The services the module talks to; each must have arguments that the plans set and the mapping checks.
-SERVICES = {"firehose", "opensearch", "lambda", "dynamodb", "cloudwatch", "logs", "s3", "iam", "ec2", "connect"}
+SERVICES = {
+    "firehose",
+    "opensearch",
+    "opensearchserverless",
+    "lambda",
+    "dynamodb",
+    "cloudwatch",
+    "logs",
+    "s3",
+    "iam",
+    "ec2",
+    "connect",
+}
 
 
 def test_every_mapping_target_is_a_botocore_field(aws_rules_mapping: Any) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from tests.aws_rules import provider_rules
 from tests.aws_rules.checks import configurations, run
+from tests.aws_rules.plans import BY_NAME
 
 pytestmark = pytest.mark.terraform
 
@@ -36,6 +37,57 @@ def test_no_conflicts_with_pair_is_set(aws_rules_plans: Any, aws_rules_mapping: 
     """resourceDeliveryStream (internal/service/firehose/delivery_stream.go): kinesis_source_configuration and
     msk_source_configuration ConflictsWith server_side_encryption; resourceSecurityGroup: name with name_prefix."""
     assert run("conflicts_with", aws_rules_plans, name, aws_rules_mapping) == []
+
+
+# The configurations that render kinesis_source_configuration: the pair the provider refuses is checked on them.
+KINESIS_SOURCE_CONFIGURATIONS = [
+    name
+    for name, c in BY_NAME.items()
+    if c.refused_by is None and ({"kinesis_source", "kinesis_stream_arn"} & set(c.inputs))
+]
+
+
+@pytest.mark.parametrize("name", KINESIS_SOURCE_CONFIGURATIONS or ["none"])
+def test_the_kinesis_source_plans_render_no_server_side_encryption(
+    aws_rules_plans: Any, aws_rules_mapping: Any, name: str
+) -> None:
+    """resourceDeliveryStream: kinesis_source_configuration ConflictsWith server_side_encryption, which the offline
+    stand-in does not enforce. The check runs on the real plan of each Kinesis-source configuration (module and
+    example), which must render the source: a plan without it would make the check pass without looking."""
+    assert KINESIS_SOURCE_CONFIGURATIONS, "no configuration in tests/aws_rules/plans.py uses kinesis_source"
+    document = aws_rules_plans.document(name)
+    (stream,) = [
+        change["change"]["after"]
+        for change in document["resource_changes"]
+        if change["type"] == "aws_kinesis_firehose_delivery_stream"
+    ]
+    assert len(stream["kinesis_source_configuration"]) == 1
+    assert stream["kinesis_source_configuration"][0]["kinesis_stream_arn"].startswith("arn:aws:kinesis:")
+    assert run("conflicts_with", aws_rules_plans, name, aws_rules_mapping) == []
+    # The same plan with the block the module leaves out is refused, so the check sees this plan's stream.
+    with_encryption = {
+        **document,
+        "resource_changes": [
+            {
+                **change,
+                "change": {
+                    **change["change"],
+                    "after": {**change["change"]["after"], "server_side_encryption": [{"enabled": True}]},
+                },
+            }
+            if change["type"] == "aws_kinesis_firehose_delivery_stream"
+            else change
+            for change in document["resource_changes"]
+        ],
+    }
+    assert provider_rules.conflicts_with_problems(with_encryption)
+
+
+@pytest.mark.parametrize("name", configurations("serverless_policies"))
+def test_opensearch_serverless_policies_have_their_documented_shapes(
+    aws_rules_plans: Any, aws_rules_mapping: Any, name: str
+) -> None:
+    assert run("serverless_policies", aws_rules_plans, name, aws_rules_mapping) == []
 
 
 @pytest.mark.parametrize("name", configurations("bucket_name"))

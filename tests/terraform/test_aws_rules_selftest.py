@@ -5,6 +5,7 @@ that it accepts the legal neighbour of each illegal value.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -231,3 +232,100 @@ def test_io1_volume_without_iops_is_refused() -> None:
     assert provider_rules.ebs_iops_problems(fragment("aws_opensearch_domain", io1))
     io1["ebs_options"][0]["iops"] = 3000
     assert provider_rules.ebs_iops_problems(fragment("aws_opensearch_domain", io1)) == []
+
+
+ROLE = "arn:aws:iam::123456789012:role/ctr-firehose"
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+def serverless_policy(kind: str, policy_type: str, policy: Any) -> list[str]:
+    resource = {"name": "ctr", "type": policy_type, "policy": json.dumps(policy)}
+    return provider_rules.serverless_policy_problems(fragment(kind, resource))
+
+
+@pytest.mark.parametrize(
+    ("policy", "legal"),
+    [
+        ({"Rules": [{"ResourceType": "collection", "Resource": ["collection/ctr"]}], "AWSOwnedKey": True}, True),
+        ({"Rules": [{"ResourceType": "collection", "Resource": ["collection/ctr"]}], "KmsARN": KEY}, True),
+        ({"Rules": [{"ResourceType": "collection", "Resource": ["collection/ctr"]}]}, False),  # no key at all
+        ({"Rules": [{"ResourceType": "index", "Resource": ["collection/ctr"]}], "AWSOwnedKey": True}, False),
+        ({"Rules": [{"ResourceType": "collection", "Resource": ["ctr"]}], "AWSOwnedKey": True}, False),
+        ([{"Rules": [{"ResourceType": "collection", "Resource": ["collection/ctr"]}], "AWSOwnedKey": True}], False),
+    ],
+)
+def test_serverless_encryption_policy_shape(policy: Any, legal: bool) -> None:
+    found = serverless_policy("aws_opensearchserverless_security_policy", "encryption", policy)
+    assert (found == []) is legal, found
+
+
+@pytest.mark.parametrize(
+    ("policy", "legal"),
+    [
+        ([{"Rules": [{"ResourceType": "dashboard", "Resource": ["collection/ctr"]}], "AllowFromPublic": True}], True),
+        (
+            [
+                {
+                    "Rules": [{"ResourceType": "collection", "Resource": ["collection/ctr"]}],
+                    "AllowFromPublic": False,
+                    "SourceVPCEs": ["vpce-050f79086ee71ac05"],
+                }
+            ],
+            True,
+        ),
+        (
+            [{"Rules": [{"ResourceType": "collection", "Resource": ["collection/ctr"]}], "AllowFromPublic": False}],
+            False,
+        ),
+        ([{"Rules": [{"ResourceType": "index", "Resource": ["index/ctr/ctr"]}], "AllowFromPublic": True}], False),
+        (
+            [{"Rules": [{"ResourceType": "collection", "Resource": ["collection/ctr"]}], "AllowFromPublic": "yes"}],
+            False,
+        ),
+        ({"Rules": [{"ResourceType": "collection", "Resource": ["collection/ctr"]}], "AllowFromPublic": True}, False),
+    ],
+)
+def test_serverless_network_policy_shape(policy: Any, legal: bool) -> None:
+    found = serverless_policy("aws_opensearchserverless_security_policy", "network", policy)
+    assert (found == []) is legal, found
+
+
+def data_rule(kind: str, resource: str, *permissions: str) -> dict[str, Any]:
+    return {"ResourceType": kind, "Resource": [resource], "Permission": list(permissions)}
+
+
+@pytest.mark.parametrize(
+    ("policy", "legal"),
+    [
+        ([{"Rules": [data_rule("index", "index/ctr/ctr", "aoss:WriteDocument")], "Principal": [ROLE]}], True),
+        ([{"Rules": [data_rule("collection", "collection/ctr", "aoss:*")], "Principal": ["saml/123/g/x"]}], True),
+        ([{"Rules": [data_rule("index", "index/ctr/ctr", "aoss:ReadDocument")], "Principal": []}], False),
+        ([{"Rules": [data_rule("index", "index/ctr/ctr", "aoss:CreateCollectionItems")], "Principal": [ROLE]}], False),
+        ([{"Rules": [data_rule("collection", "collection/ctr", "aoss:WriteDocument")], "Principal": [ROLE]}], False),
+        ([{"Rules": [data_rule("index", "index/ctr/ctr", "es:ESHttpPost")], "Principal": [ROLE]}], False),
+        ([{"Rules": [data_rule("index", "ctr", "aoss:WriteDocument")], "Principal": [ROLE]}], False),
+        ([{"Rules": [data_rule("index", "index/ctr/ctr", "aoss:WriteDocument")], "Principal": ["firehose"]}], False),
+        (
+            [
+                {
+                    "Rules": [data_rule("index", "index/ctr/ctr", "aoss:WriteDocument")],
+                    "Principal": [ROLE, "arn:aws:iam::210987654321:role/other-account"],
+                }
+            ],
+            False,  # "Cross-account access isn't supported"
+        ),
+    ],
+)
+def test_serverless_data_access_policy_shape(policy: Any, legal: bool) -> None:
+    found = serverless_policy("aws_opensearchserverless_access_policy", "data", policy)
+    assert (found == []) is legal, found
+
+
+@pytest.mark.parametrize(
+    ("retention", "legal"),
+    [("24h", True), ("1d", True), ("3650d", True), ("23h", False), ("3651d", False), ("400", False), ("0d", False)],
+)
+def test_serverless_lifecycle_policy_retention(retention: str, legal: bool) -> None:
+    policy = {"Rules": [{"ResourceType": "index", "Resource": ["index/ctr/ctr"], "MinIndexRetention": retention}]}
+    found = serverless_policy("aws_opensearchserverless_lifecycle_policy", "retention", policy)
+    assert (found == []) is legal, found

@@ -499,3 +499,91 @@ def test_readme_states_the_requirements_permissions_and_replacements_terraform_p
     key = readme_section("Using a customer-managed KMS key")
     assert "connect_kms_key_policy_json" in configuration["root_module"]["outputs"]
     assert "`connect_kms_key_policy_json`" in key and "AWSServiceRoleForAmazonConnect_" in key
+
+
+# --- Issue 16: a Kinesis data stream as source, a collection as destination ----------------------------------------
+
+STREAM_ARN = f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/connect-ctr"
+STREAM_KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/5678abcd-12ab-34cd-56ef-1234567890ab"
+KINESIS_VIA = f"kinesis.{REGION}.amazonaws.com"
+
+
+def test_firehose_reads_its_kinesis_source_and_decrypts_it_only_through_kinesis(module_copy: Path) -> None:
+    document = plan(
+        module_copy,
+        "kinesis-source",
+        {
+            "opensearch_public_endpoint_enabled": True,
+            "kinesis_source": {"stream_arn": STREAM_ARN, "kms_key_arn": STREAM_KEY_ARN},
+        },
+    )
+    policy = role_policy(document, "aws_iam_role_policy.firehose")
+    for action in ("kinesis:DescribeStream", "kinesis:GetShardIterator", "kinesis:GetRecords", "kinesis:ListShards"):
+        assert allows(policy, action, STREAM_ARN), f"{action} on the source stream is denied: nothing is delivered"
+        assert not allows(policy, action, f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/other"), action
+    assert not allows(policy, "kinesis:PutRecords", STREAM_ARN), "Firehose reads the stream, it never writes it"
+    through_kinesis = {"kms:ViaService": KINESIS_VIA, "kms:EncryptionContext:aws:kinesis:arn": STREAM_ARN}
+    assert allows(policy, "kms:Decrypt", STREAM_KEY_ARN, through_kinesis), "GetRecords on the encrypted stream fails"
+    other_stream = {**through_kinesis, "kms:EncryptionContext:aws:kinesis:arn": f"{STREAM_ARN}-other"}
+    assert not allows(policy, "kms:Decrypt", STREAM_KEY_ARN, other_stream), "the key must stay scoped to the stream"
+    assert not allows(policy, "kms:Decrypt", STREAM_KEY_ARN, {"kms:EncryptionContext:aws:kinesis:arn": STREAM_ARN})
+    assert not allows(policy, "kms:GenerateDataKey", STREAM_KEY_ARN, through_kinesis), "a consumer only decrypts"
+    stream = planned(document, "aws_kinesis_firehose_delivery_stream.this")
+    assert stream["server_side_encryption"] == [] and stream["kinesis_source_configuration"][0]["kinesis_stream_arn"]
+
+
+def test_connect_key_policy_for_a_kinesis_source_admits_connect_producing_into_that_stream(module_copy: Path) -> None:
+    document = plan(
+        module_copy,
+        "kinesis-key",
+        {
+            "opensearch_public_endpoint_enabled": True,
+            "kinesis_source": {"stream_arn": STREAM_ARN, "kms_key_arn": STREAM_KEY_ARN},
+            "kms_key_arn": KEY_ARN,
+        },
+    )
+    policy = json.loads(document["planned_values"]["outputs"]["connect_kms_key_policy_json"]["value"])
+    (statement,) = policy["Statement"]
+    assert listed(statement["Action"]) == ["kms:GenerateDataKey"] and statement["Resource"] == "*"
+    connect_role = (
+        f"arn:aws:iam::{ACCOUNT}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_JDLG4"
+    )
+
+    def admits(principal: str, via: str, stream: str) -> bool:
+        context = {
+            "aws:PrincipalArn": principal,
+            "aws:PrincipalAccount": principal.split(":")[4],
+            "kms:ViaService": via,
+            "kms:EncryptionContext:aws:kinesis:arn": stream,
+        }
+        key_policy = {"Statement": [{**statement, "Resource": STREAM_KEY_ARN, "Action": statement["Action"]}]}
+        return allows(key_policy, "kms:GenerateDataKey", STREAM_KEY_ARN, context)
+
+    assert admits(connect_role, KINESIS_VIA, STREAM_ARN), "Amazon Connect cannot write to the encrypted stream"
+    assert not admits(connect_role, f"firehose.{REGION}.amazonaws.com", STREAM_ARN), "only through Kinesis"
+    assert not admits(connect_role, KINESIS_VIA, f"{STREAM_ARN}-other"), "only for the source stream"
+    assert not admits(f"arn:aws:iam::{ACCOUNT}:role/someone", KINESIS_VIA, STREAM_ARN), "only Connect's role"
+
+
+def test_a_new_key_replaces_the_collection_and_protection_refuses_it(tmp_path: Path) -> None:
+    """OpenSearch Serverless keeps a collection's initial key whatever its encryption policy says later: a new
+    kms_key_arn must replace the collection (and every CTR in it), which opensearch_prevent_destroy_enabled refuses."""
+    workdir = copy_module(tmp_path / "module")
+    checked(run_terraform(workdir, "init", "-backend=false", "-input=false", "-no-color"))
+    inputs = {"destination": "opensearchserverless", "opensearch_public_endpoint_enabled": True}
+    checked(terraform_with_inputs(workdir, inputs, "apply", "-auto-approve"))
+    keyed = {**inputs, "kms_key_arn": KEY_ARN}
+    result = terraform_with_inputs(workdir, keyed, "plan", "-out=keyed.tfplan")
+    assert result.returncode == 0, result.stderr
+    document = json.loads(checked(run_terraform(workdir, "show", "-json", "keyed.tfplan")))
+    actions = {change["address"]: change["change"]["actions"] for change in document["resource_changes"]}
+    assert actions["aws_opensearchserverless_collection.this[0]"] == ["delete", "create"]
+    assert actions["aws_opensearchserverless_security_policy.encryption[0]"] == ["update"]
+
+    protected = {**inputs, "opensearch_prevent_destroy_enabled": True}
+    checked(terraform_with_inputs(workdir, protected, "apply", "-auto-approve"))
+    for attempt in (("plan",), ("plan", "-destroy")):
+        result = terraform_with_inputs(
+            workdir, {**protected, "kms_key_arn": KEY_ARN} if attempt == ("plan",) else protected, *attempt
+        )
+        assert result.returncode != 0 and "Instance cannot be destroyed" in result.stderr, result.stderr

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.terraform
 FUNCTION_VARIABLES = (
     "ENRICHMENT_RULES",
     "ON_LOOKUP_ERROR",
+    "ON_NON_CTR_RECORD",
     "CACHE_TTL_SECONDS",
     "CACHE_MAX_ENTRIES",
     "METRICS_NAMESPACE",
@@ -78,6 +79,7 @@ CUSTOM_INPUTS: dict[str, Any] = {
         },
     ],
     "on_lookup_error": "processing_failed",
+    "on_non_ctr_record": "drop",
     "cache_ttl_seconds": 0.5,
     "cache_max_entries": 0,
     "metrics_namespace": "Contact Centre/CTR",
@@ -200,11 +202,12 @@ def test_custom_settings_reach_the_parser_intact(custom_plan: dict[str, Any]) ->
     settings = load_settings(environment(custom_plan))
     assert (
         settings.on_lookup_error,
+        settings.on_non_ctr_record,
         settings.cache_ttl_seconds,
         settings.cache_max_entries,
         settings.metrics_namespace,
         settings.log_level,
-    ) == ("processing_failed", 0.5, 0, "Contact Centre/CTR", "DEBUG")
+    ) == ("processing_failed", "drop", 0.5, 0, "Contact Centre/CTR", "DEBUG")
 
 
 def test_enrichment_rules_output_is_the_function_environment(custom_plan: dict[str, Any]) -> None:
@@ -251,6 +254,18 @@ def test_planned_function_enriches_a_record(default_plan: dict[str, Any], planne
     assert "number" not in found["Customer"]
     assert found["EnrichmentStatus"] == {"customer": "found"}
     assert unknown["EnrichmentStatus"] == {"customer": "not_found"}
+
+
+def test_the_planned_non_ctr_policy_is_the_one_the_function_applies(
+    custom_plan: dict[str, Any], planned_handler: Any
+) -> None:
+    """on_non_ctr_record = "drop" in Terraform: the cold start with the planned environment drops an agent event."""
+    with mock_aws():
+        function = planned_handler(custom_plan)
+        event = firehose_event([load_json("agent_event_state_change")])
+        response = invoke(function, event)
+    assert response["records"][0]["result"] == "Dropped"
+    assert response["records"][0]["data"] == event["records"][0]["data"]
 
 
 def test_package_holds_the_python_sources_at_the_zip_root(module_copy: Path, default_plan: dict[str, Any]) -> None:
@@ -401,6 +416,9 @@ SETTING_PARITY_CASES: dict[str, tuple[str, str, str, str | None]] = {
     "log_level_lower_case": ("log_level", "debug", "LOG_LEVEL", "log_level must be"),
     "log_level_with_newline": ("log_level", "DEBUG\n", "LOG_LEVEL", "log_level must be"),
     "policy_with_newline": ("on_lookup_error", "retry_batch\n", "ON_LOOKUP_ERROR", "on_lookup_error must be"),
+    "non_ctr_policy_as_a_result": ("on_non_ctr_record", "Dropped", "ON_NON_CTR_RECORD", "on_non_ctr_record must be"),
+    "non_ctr_policy_with_newline": ("on_non_ctr_record", "drop\n", "ON_NON_CTR_RECORD", "on_non_ctr_record must be"),
+    "accepts_non_ctr_policy_processing_failed": ("on_non_ctr_record", "processing_failed", "ON_NON_CTR_RECORD", None),
     "accepts_namespace_with_every_allowed_character": (
         "metrics_namespace",
         "Contact Centre/CTR_1.0-#:x",

@@ -96,11 +96,27 @@ def test_connect_streams_into_the_stream_in_both_examples(
             "CONTACT_TRACE_RECORDS",
             "KINESIS_FIREHOSE",
         )
-        # The stream's ARN is known only after apply; Terraform records where it comes from.
+        # The stream's ARN is known only after apply (where it comes from: the null apply below).
         assert storage["after_unknown"]["storage_config"][0]["kinesis_firehose_config"][0]["firehose_arn"] is True
-        expression = module_resource_config(document, "aws_connect_instance_storage_config.ctr")["expressions"]
-        firehose_arn = expression["storage_config"][0]["kinesis_firehose_config"][0]["firehose_arn"]
-        assert "aws_kinesis_firehose_delivery_stream.this.arn" in firehose_arn["references"]
+
+
+def test_connect_is_wired_to_the_stream_the_apply_creates(tmp_path: Path) -> None:
+    """The association's kinesis_firehose_config is a dynamic block (a Kinesis source has none), which Terraform's
+    record of expressions leaves out: an apply to the stand-in's null cloud shows the value it receives instead."""
+    inputs = {
+        "lookup_table_arn": "arn:aws:dynamodb:us-east-1:123456789012:table/contact-centre-customers",
+        "elasticsearch_domain_arn": "arn:aws:es:us-east-1:123456789012:domain/contact-centre",
+        "elasticsearch_domain_endpoint": "search-contact-centre-abc123.us-east-1.es.amazonaws.com",
+        "connect_instance_id": INSTANCE_ID,
+    }
+    plan_example(tmp_path, "existing-elasticsearch", inputs)
+    workdir = tmp_path / "m" / "examples" / "existing-elasticsearch"
+    checked(run_terraform(workdir, "apply", "-auto-approve", "-input=false", "-no-color", "example.tfplan"))
+    state = json.loads(checked(run_terraform(workdir, "show", "-json")))
+    resources = {r["address"]: r["values"] for r in state["values"]["root_module"]["child_modules"][0]["resources"]}
+    storage = resources[MODULE + "aws_connect_instance_storage_config.ctr[0]"]["storage_config"][0]
+    stream_arn = resources[MODULE + "aws_kinesis_firehose_delivery_stream.this"]["arn"]
+    assert stream_arn and storage["kinesis_firehose_config"][0]["firehose_arn"] == stream_arn
 
 
 def test_the_legacy_example_delivers_through_the_elasticsearch_destination(elasticsearch_plan: dict[str, Any]) -> None:
@@ -147,3 +163,111 @@ def test_the_vpc_example_puts_domain_and_firehose_in_the_subnets(vpc_plan: dict[
         planned[MODULE + "aws_lambda_function.this"]["after"]["environment"][0]["variables"]["ENRICHMENT_RULES"]
     )
     assert rules[0]["attributes"] == {"CompanyName": "company_name", "Tier": "tier"}
+
+
+# --- The sources and destinations of issue 16: each example plans, null-applies and plans again with no change --
+
+NEW_EXAMPLES: dict[str, dict[str, Any]] = {
+    "kinesis-source": {
+        "kinesis_stream_arn": "arn:aws:kinesis:us-east-1:123456789012:stream/connect-ctr",
+        "kinesis_stream_kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        "connect_instance_id": INSTANCE_ID,
+        "subnet_ids": ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+        "dashboards_allowed_cidr_blocks": ["10.20.0.0/16"],
+    },
+    "opensearch-serverless": {
+        "dashboards_allowed_principal_arns": ["arn:aws:iam::123456789012:role/ContactCentreAnalyst"],
+        "connect_instance_id": INSTANCE_ID,
+    },
+    "cross-account-domain": {
+        "analytics_role_arn": "arn:aws:iam::210987654321:role/SearchPolicyAdmin",
+        "analytics_domain_arn": "arn:aws:es:us-east-1:210987654321:domain/analytics",
+        "analytics_domain_endpoint": "search-analytics-abc123.us-east-1.es.amazonaws.com",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def new_example_plans(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+    """Each new example planned, then applied to the stand-in's null cloud and planned again (the apply creates
+    nothing in AWS: it shows the configuration applies and converges, not that AWS accepts it)."""
+    plans = {}
+    for example, inputs in NEW_EXAMPLES.items():
+        root = tmp_path_factory.mktemp(example.replace("-", ""))
+        plans[example] = plan_example(root, example, inputs)
+        workdir = root / "m" / "examples" / example
+        arguments = ("-input=false", "-no-color", "-var-file=inputs.tfvars.json")
+        checked(run_terraform(workdir, "apply", "-auto-approve", *arguments))
+        replan = run_terraform(workdir, "plan", "-detailed-exitcode", *arguments)
+        assert replan.returncode == 0, f"{example}: a plan after the apply is not empty:\n{replan.stdout}"
+    return plans
+
+
+def test_the_kinesis_source_example_reads_the_stream_and_points_connect_at_it(
+    new_example_plans: dict[str, dict[str, Any]],
+) -> None:
+    planned = changes(new_example_plans["kinesis-source"])
+    stream = planned[MODULE + "aws_kinesis_firehose_delivery_stream.this"]["after"]
+    assert (
+        stream["kinesis_source_configuration"][0]["kinesis_stream_arn"]
+        == NEW_EXAMPLES["kinesis-source"]["kinesis_stream_arn"]
+    )
+    assert stream["server_side_encryption"] == []
+    storage = planned[MODULE + "aws_connect_instance_storage_config.ctr[0]"]["after"]["storage_config"][0]
+    assert (storage["storage_type"], storage["kinesis_stream_config"][0]["stream_arn"]) == (
+        "KINESIS_STREAM",
+        NEW_EXAMPLES["kinesis-source"]["kinesis_stream_arn"],
+    )
+    policy = json.loads(planned[MODULE + "aws_iam_role_policy.firehose"]["after"]["policy"])
+    sids = {statement["Sid"] for statement in policy["Statement"]}
+    assert {"ReadSourceStream", "DecryptSourceStream"} <= sids
+    environment = planned[MODULE + "aws_lambda_function.this"]["after"]["environment"][0]["variables"]
+    assert environment["ON_NON_CTR_RECORD"] == "drop"
+
+
+def test_the_serverless_example_creates_a_collection_with_its_policies_and_no_domain(
+    new_example_plans: dict[str, dict[str, Any]],
+) -> None:
+    planned = changes(new_example_plans["opensearch-serverless"])
+    created = {address.removeprefix(MODULE).split("[")[0] for address in planned}
+    assert {
+        "aws_opensearchserverless_collection.this",
+        "aws_opensearchserverless_security_policy.encryption",
+        "aws_opensearchserverless_security_policy.network",
+        "aws_opensearchserverless_access_policy.this",
+        "aws_opensearchserverless_lifecycle_policy.this",
+    } <= created
+    assert "aws_opensearch_domain.this" not in created
+    collection = planned[MODULE + "aws_opensearchserverless_collection.this[0]"]["after"]
+    assert (collection["name"], collection["type"], collection["standby_replicas"]) == (
+        "ctr-aoss",
+        "TIMESERIES",
+        "DISABLED",
+    )
+    retention = json.loads(planned[MODULE + "aws_opensearchserverless_lifecycle_policy.this[0]"]["after"]["policy"])
+    assert retention["Rules"][0]["MinIndexRetention"] == "400d"
+    stream = planned[MODULE + "aws_kinesis_firehose_delivery_stream.this"]["after"]
+    assert stream["destination"] == "opensearchserverless" and stream["opensearch_configuration"] == []
+    # The created collection's endpoint, known after apply (the null apply of the fixture fills it in).
+    unknown = planned[MODULE + "aws_kinesis_firehose_delivery_stream.this"]["after_unknown"]
+    assert unknown["opensearchserverless_configuration"][0]["collection_endpoint"] is True
+
+
+def test_the_cross_account_example_delivers_by_endpoint_and_merges_the_domain_policy(
+    new_example_plans: dict[str, dict[str, Any]],
+) -> None:
+    document = new_example_plans["cross-account-domain"]
+    planned = changes(document)
+    stream = planned[MODULE + "aws_kinesis_firehose_delivery_stream.this"]["after"]
+    (destination,) = stream["opensearch_configuration"]
+    assert destination["cluster_endpoint"] == "https://search-analytics-abc123.us-east-1.es.amazonaws.com"
+    assert destination["domain_arn"] is None
+    # The analytics half: through the aliased provider, the domain's whole policy, holding the Firehose statement.
+    policy_change = planned["aws_opensearch_domain_policy.analytics[0]"]
+    written = json.loads(policy_change["after"]["access_policies"])
+    (firehose,) = [s for s in written["Statement"] if s["Sid"] == "FirehoseDeliveryCtrCentral"]
+    assert firehose["Principal"] == {"AWS": "arn:aws:iam::123456789012:role/ctr-central-firehose-us-east-1"}
+    assert firehose["Resource"] == "arn:aws:es:us-east-1:210987654321:domain/analytics/*"
+    resources = document["configuration"]["root_module"]["resources"]
+    (policy_config,) = [r for r in resources if r["address"] == "aws_opensearch_domain_policy.analytics"]
+    assert policy_config["provider_config_key"] == "aws.analytics"

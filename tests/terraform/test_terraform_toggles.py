@@ -93,10 +93,18 @@ ALWAYS = frozenset(
     }
 )
 DESTINATIONS = ("opensearch", "elasticsearch")
-BLOCK = {"opensearch": "opensearch_configuration", "elasticsearch": "elasticsearch_configuration"}
+BLOCK = {
+    "opensearch": "opensearch_configuration",
+    "elasticsearch": "elasticsearch_configuration",
+    "opensearchserverless": "opensearchserverless_configuration",
+}
 # Arguments one destination block has and the other has not (provider schema), or that the module sets for one
 # destination only: the only differences the two blocks may show.
 DESTINATION_ONLY = {"opensearch": {"document_id_options"}, "elasticsearch": {"type_name"}}
+# The OpenSearch Serverless block against the OpenSearch one: how each addresses its destination, and what only
+# domains have (document IDs, rotation, document types; AmazonOpenSearchServerlessDestinationConfiguration has none).
+SERVERLESS_ONLY = {"collection_endpoint"}
+DOMAIN_ONLY = {"domain_arn", "cluster_endpoint", "index_rotation_period", "type_name", "document_id_options"}
 
 
 @dataclass(frozen=True)
@@ -179,6 +187,20 @@ EVERY_SETTING: dict[str, Any] = {
 }
 EVERY_SETTING_PAIR = {destination: f"ctr-all-{destination}" for destination in DESTINATIONS}
 
+# The same, for an OpenSearch domain against an OpenSearch Serverless collection (both existing): every setting
+# the two destinations share, off its default (rotation is the domains' alone).
+SHARED_SETTINGS = {key: value for key, value in EVERY_SETTING.items() if key != "index_rotation_period"}
+STREAM_SETTINGS = {key: value for key, value in SHARED_SETTINGS.items() if "opensearch" not in key}
+SERVERLESS_PAIR: dict[str, dict[str, Any]] = {
+    "ctr-pair-opensearch": {**SHARED_SETTINGS, "destination": "opensearch"},
+    "ctr-pair-serverless": {
+        **STREAM_SETTINGS,
+        "destination": "opensearchserverless",
+        "create_opensearch_collection": False,
+        "opensearch_collection_arn": f"arn:aws:aoss:{REGION}:{ACCOUNT}:collection/abc123def456ghi",
+    },
+}
+
 
 @pytest.fixture(scope="module")
 def plans() -> Iterator[dict[str, dict[str, Any]]]:
@@ -188,6 +210,7 @@ def plans() -> Iterator[dict[str, dict[str, Any]]]:
         Configuration(name, {**EVERY_SETTING, "name": name, "destination": destination})
         for destination, name in EVERY_SETTING_PAIR.items()
     ]
+    configurations += [Configuration(name, {**inputs, "name": name}) for name, inputs in SERVERLESS_PAIR.items()]
     base = Path(tempfile.mkdtemp(prefix="tgl"))  # short: provider sockets live under it
     try:
         results = plan_batch(configurations, base, "toggles")
@@ -238,14 +261,15 @@ def test_each_combination_wires_the_created_or_the_given_resources(
     } == case.expected_wiring()
 
 
-def in_step_view(document: dict[str, Any], destination: str, name: str) -> dict[str, Any]:
+def in_step_view(document: dict[str, Any], destination: str, name: str, only: set[str] | None = None) -> dict[str, Any]:
     """The planned destination block, with the instance's name abstracted and destination-only arguments left out:
     its values (`after`) and which of them are known only after apply (`after_unknown`)."""
     change = stream(document)
+    left_out = DESTINATION_ONLY[destination] if only is None else only
     view = {}
     for part in ("after", "after_unknown"):
         (block,) = change[part][BLOCK[destination]]
-        kept = {key: value for key, value in block.items() if key not in DESTINATION_ONLY[destination]}
+        kept = {key: value for key, value in block.items() if key not in left_out}
         view[part] = json.loads(json.dumps(kept).replace(name, "<name>"))
     return view
 
@@ -308,3 +332,26 @@ def test_every_setting_reaches_the_destination_block(plans: dict[str, dict[str, 
         "security_group_ids": EVERY_SETTING["vpc_config"]["security_group_ids"],
         "processor": {"BufferSizeInMBs": "2", "BufferIntervalInSeconds": "30", "NumberOfRetries": "5"},
     }
+
+
+def test_the_serverless_block_stays_in_step_with_the_opensearch_block(plans: dict[str, dict[str, Any]]) -> None:
+    """opensearchserverless_configuration is the third copy of the settings (firehose.tf): a setting added to, or
+    changed in, one of the copies only fails here."""
+    domain, collection = SERVERLESS_PAIR
+    os_view = in_step_view(plans[domain], "opensearch", domain, only=DOMAIN_ONLY)
+    aoss_view = in_step_view(plans[collection], "opensearchserverless", collection, only=SERVERLESS_ONLY)
+    out_of_step = {
+        f"{part}.{key}": (os_view[part].get(key), aoss_view[part].get(key))
+        for part in ("after", "after_unknown")
+        for key in sorted(os_view[part].keys() | aoss_view[part].keys())
+        if os_view[part].get(key) != aoss_view[part].get(key)
+    }
+    assert out_of_step == {}, "opensearch_configuration and opensearchserverless_configuration differ"
+    block = stream(plans[collection])["after"]["opensearchserverless_configuration"][0]
+    assert (block["index_name"], block["buffering_size"], block["retry_duration"], block["s3_backup_mode"]) == (
+        "contact-records",
+        9,
+        600,
+        "AllDocuments",
+    )  # the pair carries the settings, it does not compare defaults
+    assert block["collection_endpoint"].startswith("https://")

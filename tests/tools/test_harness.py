@@ -17,12 +17,14 @@ from ctr_enrichment_tools.harness import (
     EXAMPLE_ARRIVAL_MS,
     HANDLER,
     FirehoseEvents,
+    KinesisStream,
     LambdaContext,
     cold_start,
     firehose_event,
+    kinesis_stream_arn,
     patched_environ,
 )
-from tests.support.ctrs import CUSTOMER_RULE, caller
+from tests.support.ctrs import CUSTOMER_RULE, caller, load_json
 from tests.support.function import decoded_documents, emitted_lines, invoke
 
 RULES = json.dumps([CUSTOMER_RULE], ensure_ascii=False)
@@ -154,3 +156,27 @@ def test_a_record_source_adds_its_fields_to_the_event_and_each_record() -> None:
         "approximateArrivalTimestamp": EXAMPLE_ARRIVAL_MS,
         "partitionKey": "record-00000",
     }
+
+
+def test_a_kinesis_stream_source_shapes_events_as_the_recorded_kinesis_sourced_event() -> None:
+    """The same keys, in the same places, as tests/events/firehose_kinesis_event.json (Powertools'
+    kinesisFirehoseKinesisEvent.json shape); sequence numbers increase; shards are taken in turn."""
+    stream = kinesis_stream_arn(stream_name="shared")
+    event = firehose_event([b"{}", b"{}", b"{}"], events=FirehoseEvents(source=KinesisStream(stream, shard_count=2)))
+    recorded = load_json("firehose_kinesis_event")
+    assert sorted(event) == sorted(recorded)
+    assert event["sourceKinesisStreamArn"] == "arn:aws:kinesis:ap-northeast-1:000000000000:stream/shared"
+    assert [sorted(record) for record in event["records"]] == [sorted(recorded["records"][0])] * 3
+    metadata = [record["kinesisRecordMetadata"] for record in event["records"]]
+    assert all(sorted(m) == sorted(recorded["records"][0]["kinesisRecordMetadata"]) for m in metadata)
+    assert [m["shardId"] for m in metadata] == ["shardId-000000000000", "shardId-000000000001", "shardId-000000000000"]
+    numbers = [int(m["sequenceNumber"]) for m in metadata]
+    assert numbers == [numbers[0], numbers[0] + 1, numbers[0] + 2] and len(str(numbers[0])) == 56
+    arrivals = [record["approximateArrivalTimestamp"] for record in event["records"]]
+    assert [m["approximateArrivalTimestamp"] for m in metadata] == arrivals
+    assert all(m["subsequenceNumber"] == "" and uuid.UUID(m["partitionKey"]) for m in metadata)
+    again = firehose_event([b"{}"], events=FirehoseEvents(source=KinesisStream(stream)))
+    assert again["records"][0]["kinesisRecordMetadata"] == metadata[0]  # the same on every run
+    assert KinesisStream().stream_arn == "arn:aws:kinesis:ap-northeast-1:000000000000:stream/connect-ctr"
+    with pytest.raises(ValueError, match="at least one shard"):
+        KinesisStream(shard_count=0)

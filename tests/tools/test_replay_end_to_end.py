@@ -323,3 +323,39 @@ def test_records_the_response_could_not_hold_enriched_are_reported_with_the_func
     reasons = {failure["reason"] for failure in summary["processing_failed_records"]}
     assert reasons == {FailureReason.OVERSIZE}
     assert f"  Oversize         {oversize:>7,}   did not fit in the 6 MB response" in stdout
+
+
+SHARED_STREAM_CASES = [(None, "Ok"), ("drop", "Dropped"), ("processing_failed", "Failed")]
+
+
+@pytest.mark.parametrize("case", SHARED_STREAM_CASES, ids=[result for _, result in SHARED_STREAM_CASES])
+def test_records_of_a_shared_stream_that_are_not_contact_records_follow_on_non_ctr_record(
+    dynalite: Any, dynalite_table: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], case: tuple[Any, str]
+) -> None:
+    """An export of a Kinesis stream Amazon Connect shares with its agent event stream: CTRs and agent events."""
+    policy, result = case
+    agent_events = [single_line(load_json(name)) for name in ("agent_event_state_change", "agent_event_heart_beat")]
+    ctr = single_line(caller(ACME))
+    path = tmp_path / "stream.ndjson"
+    path.write_bytes(b"\n".join([agent_events[0], ctr, agent_events[1]]))
+    out = tmp_path / "out"
+    arguments = ["replay", str(path), "--table", dynalite_table, "--endpoint-url", dynalite.meta.endpoint_url]
+    arguments += ["--on-non-ctr-record", policy] if policy else []
+    code, stdout, _ = run([*arguments, "--out-dir", str(out), "--no-progress"], capsys)
+    assert code == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["metrics"]["NonCtrRecords"] == 2 and summary["metrics"]["Found"] == 1
+    expected = {
+        "Ok": {"Ok": 3, "ProcessingFailed": 0, "Dropped": 0},
+        "Dropped": {"Ok": 1, "ProcessingFailed": 0, "Dropped": 2},
+        "Failed": {"Ok": 1, "ProcessingFailed": 2, "Dropped": 0},
+    }[result]
+    assert summary["results"] == expected
+    delivered = read_lines(out / "enriched.ndjson")
+    if result == "Ok":  # delivered exactly as they came, around the enriched CTR
+        assert [delivered[0], delivered[2]] == agent_events
+    failed = [json.loads(line) for line in read_lines(out / "processing-failed.ndjson")]
+    failed_data = [base64.b64decode(document["rawData"]) for document in failed]
+    assert failed_data == (agent_events if result == "Failed" else [])
+    if result == "Dropped":
+        assert "Dropped 2" in stdout

@@ -171,6 +171,7 @@ def test_parse_path_splits_segments() -> None:
 def test_settings_default_when_only_rules_are_given() -> None:
     settings = load_settings({"ENRICHMENT_RULES": rules_text()})
     assert settings.on_lookup_error == "deliver_unenriched"
+    assert settings.on_non_ctr_record == "deliver_unenriched"  # nothing is lost silently
     assert settings.cache_ttl_seconds == 300.0
     assert settings.cache_max_entries is None  # the cache is bounded by its bytes alone
     assert settings.memory_size_mb == 128  # outside Lambda: sized for the module's smallest function
@@ -183,6 +184,7 @@ def test_settings_are_read_from_the_environment() -> None:
         {
             "ENRICHMENT_RULES": rules_text(),
             "ON_LOOKUP_ERROR": "retry_batch",
+            "ON_NON_CTR_RECORD": "drop",
             "CACHE_TTL_SECONDS": "2.5",
             "CACHE_MAX_ENTRIES": "10",
             "METRICS_NAMESPACE": "Contact/Center",
@@ -197,12 +199,14 @@ def test_settings_are_read_from_the_environment() -> None:
     )
     assert (settings.metrics_namespace, settings.log_level) == ("Contact/Center", "DEBUG")
     assert settings.memory_size_mb == 1024
+    assert settings.on_non_ctr_record == "drop"
 
 
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
         ("ON_LOOKUP_ERROR", "ignore", "ON_LOOKUP_ERROR must be one of deliver_unenriched, processing_failed"),
+        ("ON_NON_CTR_RECORD", "Dropped", "ON_NON_CTR_RECORD must be one of deliver_unenriched, drop, processing"),
         ("CACHE_TTL_SECONDS", "five", "CACHE_TTL_SECONDS must be a number >= 0 written with ASCII digits, got 'five'"),
         ("CACHE_TTL_SECONDS", "-1", "CACHE_TTL_SECONDS must be a number >= 0"),
         ("CACHE_TTL_SECONDS", "inf", "CACHE_TTL_SECONDS must be a number >= 0"),
@@ -240,6 +244,7 @@ def test_rules_the_terraform_check_refuses_are_refused_at_cold_start(change: dic
     ("name", "value", "message"),
     [
         ("ON_LOOKUP_ERROR", "retry_batch\n", "ON_LOOKUP_ERROR must be one of"),
+        ("ON_NON_CTR_RECORD", "drop\n", "ON_NON_CTR_RECORD must be one of"),
         ("LOG_LEVEL", "DEBUG\n", "LOG_LEVEL must be one of"),
         ("METRICS_NAMESPACE", "AWS/Lambda", "METRICS_NAMESPACE must be"),
         ("METRICS_NAMESPACE", "Contact!Center", "METRICS_NAMESPACE must be"),

@@ -6,8 +6,16 @@ import base64
 
 import pytest
 
-from ctr_enrichment.records import DecodedRecord, DecodeFailure, TransformedRecord, decode_record, encode_data
+from ctr_enrichment.records import (
+    DecodedRecord,
+    DecodeFailure,
+    TransformedRecord,
+    decode_record,
+    encode_data,
+    is_contact_record,
+)
 from ctr_enrichment_tools.harness import FirehoseEvents
+from tests.support.ctrs import CTR_FIXTURES, load_json
 
 
 def record(data: object, record_id: str = "r1") -> dict[str, object]:
@@ -82,3 +90,27 @@ def test_transformed_records_cannot_carry_an_invalid_result() -> None:
 
 def test_encode_data_is_base64() -> None:
     assert encode_data("株".encode()) == "5qCq"
+
+
+@pytest.mark.parametrize("name", CTR_FIXTURES)
+def test_every_channel_s_contact_trace_record_is_a_contact_record(name: str) -> None:
+    assert is_contact_record(load_json(name))
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        load_json("agent_event_state_change"),
+        load_json("agent_event_heart_beat"),  # a ContactId only inside CurrentAgentSnapshot.Contacts
+        {},
+        {"ContactId": None},
+        {"ContactId": ""},
+        {"ContactId": 7},
+        {"ContactId": ["c1"]},
+        {"ContactId": {"Id": "c1"}},
+        {"contactId": "c1"},  # JSON keys are case-sensitive
+        {"Contact": {"ContactId": "c1"}},
+    ],
+)
+def test_objects_without_a_contact_id_string_at_the_top_are_not_contact_records(document: dict[str, object]) -> None:
+    assert not is_contact_record(document)

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ctr_enrichment.config import LOOKUP_ERROR_POLICIES
+from ctr_enrichment.config import LOOKUP_ERROR_POLICIES, NON_CTR_RECORD_POLICIES
 from ctr_enrichment_tools import load_customers, opensearch_setup, terminal
 from ctr_enrichment_tools.customer_master import AUTO, FORMATS
 from ctr_enrichment_tools.errors import ToolError
@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=LOOKUP_ERROR_POLICIES,
         default="deliver_unenriched",
         help="the function's ON_LOOKUP_ERROR (default: %(default)s)",
+    )
+    rules.add_argument(
+        "--on-non-ctr-record",
+        choices=NON_CTR_RECORD_POLICIES,
+        default="deliver_unenriched",
+        help="the function's ON_NON_CTR_RECORD, for JSON objects that are not contact trace records, such as agent "
+        "events from a shared Kinesis stream (default: %(default)s)",
     )
     aws = replay.add_argument_group("DynamoDB")
     aws.add_argument("--endpoint-url", metavar="URL", help="a DynamoDB-compatible endpoint (dynalite, DynamoDB Local)")
@@ -249,6 +256,7 @@ def replay_options(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
         region=args.region,
         profile=args.profile,
         on_lookup_error=args.on_lookup_error,
+        on_non_ctr_record=args.on_non_ctr_record,
         buffer_mb=args.buffer_size_mb,
         timeout_seconds=args.timeout,
         bulk=BulkSettings(args.index, args.index_rotation) if args.bulk else None,

@@ -7,7 +7,8 @@ The one way the tests, the benchmark, the demo and ``ctr-enrichment replay`` run
   reset, reused or registered: every cold start is a new function beside the others, as every execution
   environment is in Lambda.
 - ``LambdaContext`` is the context object the Python runtime passes, whose remaining time runs down.
-- ``FirehoseEvents`` and ``firehose_event`` build transformation events shaped as Firehose sends them.
+- ``FirehoseEvents`` and ``firehose_event`` build transformation events shaped as Firehose sends them, from a
+  Direct PUT stream (the default) or from a Kinesis data stream (``source=KinesisStream(...)``).
 
 It imports nothing but the standard library until ``cold_start`` runs the handler, so that a benchmark that
 times INIT times the function's imports, not the harness's.
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import importlib.util
+import itertools
 import json
 import os
 import time
@@ -47,6 +49,10 @@ def lambda_arn(region: str = REGION, function_name: str = FUNCTION_NAME) -> str:
 
 def delivery_stream_arn(region: str = REGION, stream_name: str = FUNCTION_NAME) -> str:
     return f"arn:aws:firehose:{region}:{ACCOUNT_ID}:deliverystream/{stream_name}"
+
+
+def kinesis_stream_arn(region: str = REGION, stream_name: str = "connect-ctr") -> str:
+    return f"arn:aws:kinesis:{region}:{ACCOUNT_ID}:stream/{stream_name}"
 
 
 # --- The context ---------------------------------------------------------------------------------------------
@@ -168,9 +174,7 @@ class RecordSource(Protocol):
 class DirectPut:
     """Records put into the stream by PutRecord(Batch), as Amazon Connect does: nothing more is said about them.
 
-    A delivery stream that reads a Kinesis data stream says more: ``sourceKinesisStreamArn`` in the event and
-    ``kinesisRecordMetadata`` (shard, partition key, sequence numbers) in each record. That is another
-    ``RecordSource`` beside this one, passed to ``FirehoseEvents(source=...)``.
+    A delivery stream that reads a Kinesis data stream says more: see ``KinesisStream``.
     """
 
     def event_fields(self) -> dict[str, Any]:
@@ -181,6 +185,45 @@ class DirectPut:
 
 
 DIRECT_PUT = DirectPut()
+
+# The first sequence number of Powertools' kinesisFirehoseKinesisEvent.json: shaped like Kinesis's (56 digits).
+FIRST_SEQUENCE_NUMBER = 49546986683135544286507457936321625675700192471156785154
+
+
+class KinesisStream:
+    """Records a delivery stream reads from a Kinesis data stream (the module's ``kinesis_source``).
+
+    Firehose then names the stream in the event (``sourceKinesisStreamArn``) and adds each record's
+    ``kinesisRecordMetadata``: its shard, partition key, the stream's arrival time and its sequence numbers, as in
+    the Firehose event Powertools records (``tests/events/kinesisFirehoseKinesisEvent.json`` of
+    aws-powertools/powertools-lambda-python). Sequence numbers increase record by record; records are spread over
+    ``shard_count`` shards in turn, and each gets a partition key derived from its ``recordId``, so that events built
+    for tests are the same on every run.
+    """
+
+    def __init__(
+        self, stream_arn: str | None = None, *, shard_count: int = 1, first_sequence_number: int = FIRST_SEQUENCE_NUMBER
+    ) -> None:
+        if shard_count < 1:
+            raise ValueError(f"a stream has at least one shard, got {shard_count}")
+        self.stream_arn = stream_arn or kinesis_stream_arn()
+        self.shard_count = shard_count
+        self._sequence_numbers = itertools.count(first_sequence_number)
+        self._records = itertools.count()
+
+    def event_fields(self) -> dict[str, Any]:
+        return {"sourceKinesisStreamArn": self.stream_arn}
+
+    def record_fields(self, record_id: str, arrival_ms: int) -> dict[str, Any]:
+        return {
+            "kinesisRecordMetadata": {
+                "shardId": f"shardId-{next(self._records) % self.shard_count:012d}",
+                "partitionKey": str(uuid.uuid5(uuid.NAMESPACE_URL, record_id)),
+                "approximateArrivalTimestamp": arrival_ms,
+                "sequenceNumber": str(next(self._sequence_numbers)),
+                "subsequenceNumber": "",
+            }
+        }
 
 
 class FirehoseEvents:

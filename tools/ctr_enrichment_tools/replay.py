@@ -67,6 +67,7 @@ class ReplayOptions:
     region: str | None = None
     profile: str | None = None
     on_lookup_error: str = "deliver_unenriched"
+    on_non_ctr_record: str = "deliver_unenriched"
     buffer_mb: float = DEFAULT_BUFFER_MB
     timeout_seconds: float = TIMEOUT_SECONDS
     bulk: BulkSettings | None = None
@@ -109,6 +110,7 @@ def handler_environment(options: ReplayOptions) -> dict[str, str | None]:
     environment: dict[str, str | None] = {
         "ENRICHMENT_RULES": options.rules,
         "ON_LOOKUP_ERROR": options.on_lookup_error,
+        "ON_NON_CTR_RECORD": options.on_non_ctr_record,
         "LOG_LEVEL": "INFO",
         "CACHE_TTL_SECONDS": None,
         "CACHE_MAX_ENTRIES": None,

@@ -41,3 +41,23 @@ mock_data "aws_subnet" {
     availability_zone = "us-east-1a"
   }
 }
+
+# An existing OpenSearch Serverless collection (opensearch_collection_arn), as BatchGetCollection describes it.
+mock_data "aws_opensearchserverless_collection" {
+  defaults = {
+    name                = "contact-centre"
+    type                = "TIMESERIES"
+    arn                 = "arn:aws:aoss:us-east-1:123456789012:collection/abc123def456ghi"
+    collection_endpoint = "https://abc123def456ghi.us-east-1.aoss.amazonaws.com"
+    dashboard_endpoint  = "https://abc123def456ghi.us-east-1.aoss.amazonaws.com/_dashboards"
+  }
+}
+
+# The analytics account's domain in examples/cross-account-domain: an access policy with one statement of its own
+# and an earlier copy of the Firehose statement, which the example's merge must replace rather than duplicate.
+mock_data "aws_opensearch_domain" {
+  defaults = {
+    arn             = "arn:aws:es:us-east-1:210987654321:domain/analytics"
+    access_policies = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"Analysts\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::210987654321:role/Analyst\"},\"Action\":\"es:ESHttp*\",\"Resource\":\"arn:aws:es:us-east-1:210987654321:domain/analytics/*\"},{\"Sid\":\"FirehoseDeliveryCtrCentral\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:role/old\"},\"Action\":\"es:ESHttpPost\",\"Resource\":\"arn:aws:es:us-east-1:210987654321:domain/analytics/*\"}]}"
+  }
+}

@@ -71,3 +71,19 @@ mock_resource "aws_security_group" {
     arn = "arn:aws:ec2:us-east-1:123456789012:security-group/sg-0aaaaaaaaaaaaaaaa"
   }
 }
+
+# OpenSearch Serverless: IDs, ARN and endpoints shaped as AWS reports them (the collection endpoint with its scheme).
+mock_resource "aws_opensearchserverless_collection" {
+  defaults = {
+    id                  = "07tjusf2h91cunochc"
+    arn                 = "arn:aws:aoss:us-east-1:123456789012:collection/07tjusf2h91cunochc"
+    collection_endpoint = "https://07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com"
+    dashboard_endpoint  = "https://07tjusf2h91cunochc.us-east-1.aoss.amazonaws.com/_dashboards"
+  }
+}
+
+mock_resource "aws_opensearchserverless_vpc_endpoint" {
+  defaults = {
+    id = "vpce-050f79086ee71ac05"
+  }
+}
