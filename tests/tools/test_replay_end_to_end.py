@@ -162,6 +162,7 @@ def test_a_replay_writes_what_firehose_would_deliver_record_by_record(
         "counted": "distinct calls: InitialContactId where present, else ContactId",
         "calls": 8,
         "documents": 9,
+        "not_contact_records": 0,
         # ctr_inbound_voice and ctr_transfer are two legs of one call (InitialContactId).
         "values": {"株式会社サンプル商事": 1, "Acme Corporation": 2, "Globex Ltd": 1},
         "reasons": {"(caller not in the table)": 1, "(no caller number)": 3},
@@ -228,9 +229,12 @@ def test_the_chart_counts_calls_not_transfer_legs_or_re_deliveries(
     code, stdout, _ = run([*arguments, "--out-dir", str(out), "--no-progress"], capsys)
     assert code == 0
     chart = json.loads((out / "summary.json").read_text(encoding="utf-8"))["chart"]
-    assert chart["values"] == {"Sample Shoji K.K.": 1, "Acme Corporation": 2}  # the agent event is no call
-    assert (chart["calls"], chart["documents"]) == (3, 6)
-    assert "  3 calls in 6 documents" in stdout
+    # The agent event is no call: not enriched (ON_NON_CTR_RECORD), and in no bar.
+    assert chart["values"] == {"Sample Shoji K.K.": 1, "Acme Corporation": 1}
+    assert chart["reasons"] == {}
+    assert (chart["calls"], chart["documents"], chart["not_contact_records"]) == (2, 6, 1)
+    assert "  2 calls in 6 documents" in stdout
+    assert "  1 document without a ContactId (not a contact record) counted in no bar" in stdout
 
 
 def test_verbose_shows_the_handler_lines_on_stderr_and_the_default_keeps_them_off_the_terminal(

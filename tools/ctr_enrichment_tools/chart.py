@@ -72,15 +72,20 @@ class ChartSpec:
 @dataclass(slots=True)
 class CallCounts:
     """The chart's counts: distinct calls per bar (``contacts.contact_key``), not documents. A transferred call's
-    legs and a contact's re-deliveries count once in each bar they fall in, as in the Dashboards charts."""
+    legs and a contact's re-deliveries count once in each bar they fall in, as in the Dashboards charts; a
+    document that is no contact record (an agent event of a shared stream) is no call and stays out of the bars."""
 
     values: dict[str, set[str]] = field(default_factory=dict)
     reasons: dict[str, set[str]] = field(default_factory=dict)
     calls: set[str] = field(default_factory=set)
     documents: int = 0
+    not_contact_records: int = 0
 
-    def add(self, label: str, is_value: bool, call: str) -> None:
+    def add(self, label: str, is_value: bool, call: str | None) -> None:
         self.documents += 1
+        if call is None:
+            self.not_contact_records += 1
+            return
         self.calls.add(call)
         (self.values if is_value else self.reasons).setdefault(label, set()).add(call)
 

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from ctr_enrichment.records import is_contact_record
+
 # The field the ingest pipeline adds, and every chart on the domain counts distinct values of.
 CONTACT_KEY = "ContactKey"
 
 
 def contact_key(document: Any) -> str | None:
     """The call a contact record belongs to, or None when the document is not a contact record."""
-    if not isinstance(document, dict):
-        return None
-    contact_id = document.get("ContactId")
-    if not isinstance(contact_id, str):
+    # The function's own test (ON_NON_CTR_RECORD): a non-empty string ContactId at the top.
+    if not isinstance(document, dict) or not is_contact_record(document):
         return None
     initial = document.get("InitialContactId")
-    return initial if isinstance(initial, str) else contact_id
+    return initial if isinstance(initial, str) else document["ContactId"]

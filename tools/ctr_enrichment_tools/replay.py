@@ -288,12 +288,12 @@ def _unlogged_reason(invocation: Invocation) -> str:
 
 
 def _count_in_chart(document: bytes, record: str, summary: ReplaySummary, chart: ChartSpec) -> None:
-    """Count the document's call in its bar; a document that is not a contact record counts on its own."""
+    """Count the document's call in its bar; a document that is not a contact record is no call."""
     try:
         parsed = json.loads(document)
     except ValueError:
         parsed = None
     label, is_value = chart.classify(parsed)
-    summary.chart.add(label, is_value, contact_key(parsed) or f"\0{record}")
+    summary.chart.add(label, is_value, contact_key(parsed))
     if is_value and summary.example is None:
         summary.example = document.decode("utf-8", errors="replace")

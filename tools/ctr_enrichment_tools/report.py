@@ -89,6 +89,7 @@ class ReplaySummary:
                 "counted": "distinct calls: InitialContactId where present, else ContactId",
                 "calls": len(self.chart.calls),
                 "documents": self.chart.documents,
+                "not_contact_records": self.chart.not_contact_records,
                 "values": dict(self.chart.value_counts()),
                 "reasons": dict(self.chart.reason_counts()),
             },
@@ -130,6 +131,11 @@ def render_summary(summary: ReplaySummary, *, columns: int = 80, ascii_only: boo
             f"  {_plural(calls, 'call')} in {_plural(documents, 'document')}: a call's transfer legs and "
             "re-deliveries count once (InitialContactId, else ContactId)"
         )
+        if summary.chart.not_contact_records:
+            lines.append(
+                f"  {_plural(summary.chart.not_contact_records, 'document')} without a ContactId "
+                "(not a contact record) counted in no bar"
+            )
     return "\n".join(lines) + "\n"
 
 
