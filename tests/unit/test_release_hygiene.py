@@ -28,9 +28,20 @@ def rename_table() -> list[tuple[str, str, str]]:
     return re.findall(r"^\| `([^`]+)` \| `([^`]+)` \| (.+) \|$", section, flags=re.MULTILINE)
 
 
-def test_the_changelog_has_unreleased_above_the_first_release() -> None:
+def test_the_changelog_has_unreleased_above_the_releases_newest_first() -> None:
     headings = re.findall(r"^## (.+)$", read("CHANGELOG.md"), flags=re.MULTILINE)
-    assert headings[:2] == ["Unreleased", "[1.0.0] - 2026-12-01"]
+    assert headings[0] == "Unreleased"
+    releases = [re.fullmatch(r"\[(\d+)\.(\d+)\.(\d+)\] - (\d{4}-\d{2}-\d{2})", heading) for heading in headings[1:]]
+    assert all(releases), f"a release heading is not '[X.Y.Z] - YYYY-MM-DD': {headings[1:]}"
+    versions = [tuple(int(part) for part in match.groups()[:3]) for match in releases if match]
+    assert versions == sorted(versions, reverse=True) and len(set(versions)) == len(versions)
+    assert versions[-1] == (1, 0, 0), "the first release is 1.0.0"
+
+
+def test_the_package_version_is_the_newest_release() -> None:
+    newest = re.search(r"^## \[(\d+\.\d+\.\d+)\]", read("CHANGELOG.md"), flags=re.MULTILINE)
+    assert newest is not None
+    assert re.search(rf'^version = "{re.escape(newest.group(1))}"$', read("pyproject.toml"), flags=re.MULTILINE)
 
 
 def test_every_rename_goes_from_a_removed_name_to_an_input_of_the_module() -> None:
