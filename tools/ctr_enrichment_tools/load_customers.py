@@ -34,7 +34,7 @@ from ctr_enrichment_tools.customer_master import Master, MasterRow, read_master
 from ctr_enrichment_tools.errors import ToolError
 from ctr_enrichment_tools.harness import patched_environ
 from ctr_enrichment_tools.inputs import ReadProgress
-from ctr_enrichment_tools.preflight import check_aws
+from ctr_enrichment_tools.preflight import aws_environment, check_aws
 from ctr_enrichment_tools.table_io import LookupTable
 from ctr_enrichment_tools.terminal import ProgressBar
 
@@ -342,20 +342,6 @@ def connect(options: LoadOptions, rule: Rule) -> LookupTable:
     return LookupTable(session.client("dynamodb", config=config), rule.table, rule.key)
 
 
-def aws_environment(options: LoadOptions) -> dict[str, str | None]:
-    """The variables boto3 reads the endpoint, the region and the profile from (as ``replay`` sets them)."""
-    environment: dict[str, str | None] = {}
-    if options.endpoint_url:
-        environment["AWS_ENDPOINT_URL_DYNAMODB"] = options.endpoint_url
-    if options.region:
-        environment["AWS_REGION"] = environment["AWS_DEFAULT_REGION"] = options.region
-    if options.profile:
-        environment.update(
-            AWS_PROFILE=options.profile, AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None, AWS_SESSION_TOKEN=None
-        )
-    return environment
-
-
 # --- The command -----------------------------------------------------------------------------------------------
 
 
@@ -380,7 +366,7 @@ def run_load(options: LoadOptions, stdout: TextIO, stderr: TextIO) -> LoadResult
         raise UsageError("name the numbers to key by: --phone-column COLUMN (or --email-column COLUMN)")
     master = read_master(options.master, encoding=options.encoding, format=options.format)
     plan = build_plan(options, master, rules)
-    with patched_environ(aws_environment(options)):
+    with patched_environ(aws_environment(options.endpoint_url, options.region, options.profile)):
         table = connect(options, plan.phone_rule or plan.email_rule)  # type: ignore[arg-type]
         changes = compare(plan, table, options.prune)
         if not options.dry_run:

@@ -44,6 +44,22 @@ _NO_CREDENTIALS = (
 )
 
 
+def aws_environment(endpoint_url: str | None, region: str | None, profile: str | None) -> dict[str, str | None]:
+    """The variables boto3 reads the DynamoDB endpoint, the region and the profile from, for the tools' options
+    (``--endpoint-url``, ``--region``, ``--profile``); None unsets a variable."""
+    environment: dict[str, str | None] = {}
+    if endpoint_url:
+        environment["AWS_ENDPOINT_URL_DYNAMODB"] = endpoint_url
+    if region:
+        environment["AWS_REGION"] = environment["AWS_DEFAULT_REGION"] = region
+    if profile:
+        # Keys in the environment come first in the credential chain; an explicit profile must win over them.
+        environment.update(
+            AWS_PROFILE=profile, AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None, AWS_SESSION_TOKEN=None
+        )
+    return environment
+
+
 def _one_line(text: object) -> str:
     return " ".join(str(text).split())
 

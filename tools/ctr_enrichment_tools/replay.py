@@ -49,7 +49,7 @@ from ctr_enrichment_tools.outputs import (
     BulkSettings,
     ReplayOutputs,
 )
-from ctr_enrichment_tools.preflight import check_aws
+from ctr_enrichment_tools.preflight import aws_environment, check_aws
 from ctr_enrichment_tools.report import FailedRecord, ReplaySummary, render_outputs, render_summary
 from ctr_enrichment_tools.terminal import ProgressBar, silence_closed_stdout
 
@@ -116,16 +116,7 @@ def handler_environment(options: ReplayOptions) -> dict[str, str | None]:
         "CACHE_MAX_ENTRIES": None,
         "METRICS_NAMESPACE": None,
     }
-    if options.endpoint_url:
-        environment["AWS_ENDPOINT_URL_DYNAMODB"] = options.endpoint_url
-    if options.region:
-        environment["AWS_REGION"] = environment["AWS_DEFAULT_REGION"] = options.region
-    if options.profile:
-        # Keys in the environment come first in the credential chain; an explicit profile must win over them.
-        environment.update(
-            AWS_PROFILE=options.profile, AWS_ACCESS_KEY_ID=None, AWS_SECRET_ACCESS_KEY=None, AWS_SESSION_TOKEN=None
-        )
-    return environment
+    return environment | aws_environment(options.endpoint_url, options.region, options.profile)
 
 
 def validate_settings(environment: dict[str, str | None]) -> Settings:
