@@ -20,7 +20,7 @@ from ctr_enrichment_tools import cli
 from ctr_enrichment_tools.harness import LambdaContext, firehose_event
 from ctr_enrichment_tools.table_io import MAX_ATTEMPTS, LookupTable, TableError
 from devtools.dynalite import create_table, put_items
-from tests.support.ctrs import caller
+from tests.support.ctrs import CUSTOMER_RULE, caller
 from tests.support.faults import Body
 from tests.support.function import decoded_documents
 
@@ -28,16 +28,7 @@ COMPANY = "株式会社サンプル商事"
 
 
 def rule(table: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "name": "customer",
-        "source": "CustomerEndpoint.Address",
-        "table": table,
-        "key": "number",
-        "attributes": {"CompanyName": "契約者会社名", "Tier": "Tier"},
-        "target": "Customer",
-        "normalize": "phone",
-        **fields,
-    }
+    return {**CUSTOMER_RULE, "table": table, **fields}
 
 
 def write_csv(path: Path, rows: list[list[str]], encoding: str = "utf-8", delimiter: str = ",") -> Path:
