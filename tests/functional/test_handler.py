@@ -22,6 +22,14 @@ from tests.support.function import decoded_documents, emf_line, emitted_lines, i
 ACME = "+14155550123"
 SAMPLE = "+81312345678"
 UNKNOWN = "+819000000000"
+AGENT_RULE = {
+    "name": "agent",
+    "source": "Agent.Username",
+    "table": "ctr-agents",
+    "key": "username",
+    "target": "AgentProfile",
+    "normalize": "none",
+}
 
 
 def without_added_fields(document: dict[str, Any], target: str = "Customer") -> dict[str, Any]:
@@ -145,15 +153,7 @@ def test_unicode_survives_as_utf8_not_escapes(moto_table: Any, start_function: A
 def test_several_rules_on_several_tables_each_report_a_status(moto_table: Any, start_function: Any) -> None:
     create_table(moto_table, "ctr-agents", key="username")
     put_items(moto_table, "ctr-agents", [{"username": "suzuki.hanako", "Team": "請求", "Site": "Osaka"}])
-    agent_rule = {
-        "name": "agent",
-        "source": "Agent.Username",
-        "table": "ctr-agents",
-        "key": "username",
-        "target": "AgentProfile",
-        "normalize": "none",
-    }
-    handler = start_function([CUSTOMER_RULE, agent_rule])
+    handler = start_function([CUSTOMER_RULE, AGENT_RULE])
     inbound, chat = load_json("ctr_inbound_voice"), load_json("ctr_chat")
     chat["Agent"]["Username"] = "unknown.agent"
     documents = decoded_documents(invoke(handler, firehose_event([inbound, chat])))
@@ -408,16 +408,6 @@ def test_undecodable_data_that_json_escapes_cannot_push_the_response_over_the_li
     results = [r["result"] for r in response["records"][:8]]
     assert "Ok" in results and "ProcessingFailed" in results
     capsys.readouterr()
-
-
-AGENT_RULE = {
-    "name": "agent",
-    "source": "Agent.Username",
-    "table": "ctr-agents",
-    "key": "username",
-    "target": "AgentProfile",
-    "normalize": "none",
-}
 
 
 @pytest.mark.parametrize("policy", ["deliver_unenriched", "processing_failed"])

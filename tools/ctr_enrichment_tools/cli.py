@@ -101,10 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the function's ON_NON_CTR_RECORD, for JSON objects that are not contact trace records, such as agent "
         "events from a shared Kinesis stream (default: %(default)s)",
     )
-    aws = replay.add_argument_group("DynamoDB")
-    aws.add_argument("--endpoint-url", metavar="URL", help="a DynamoDB-compatible endpoint (dynalite, DynamoDB Local)")
-    aws.add_argument("--region", help="AWS region (default: the credential chain's)")
-    aws.add_argument("--profile", help="AWS profile (default: the credential chain's)")
+    _add_dynamodb_arguments(replay)
     firehose = replay.add_argument_group("Firehose")
     firehose.add_argument(
         "--buffer-size-mb",
@@ -146,6 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     opensearch_setup.add_arguments(setup)
     return parser
+
+
+def _add_dynamodb_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where the DynamoDB table is reached from (preflight.aws_environment reads these three)."""
+    aws = parser.add_argument_group("DynamoDB")
+    aws.add_argument("--endpoint-url", metavar="URL", help="a DynamoDB-compatible endpoint (dynalite, DynamoDB Local)")
+    aws.add_argument("--region", help="AWS region (default: the credential chain's)")
+    aws.add_argument("--profile", help="AWS profile (default: the credential chain's)")
 
 
 def _add_load_customers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -198,10 +203,7 @@ def _add_load_customers(commands: argparse._SubParsersAction) -> None:  # type: 
     writing.add_argument(
         "--progress", action=argparse.BooleanOptionalAction, help="progress bar (default: when stderr is a terminal)"
     )
-    aws = load.add_argument_group("DynamoDB")
-    aws.add_argument("--endpoint-url", metavar="URL", help="a DynamoDB-compatible endpoint (dynalite, DynamoDB Local)")
-    aws.add_argument("--region", help="AWS region (default: the credential chain's)")
-    aws.add_argument("--profile", help="AWS profile (default: the credential chain's)")
+    _add_dynamodb_arguments(load)
 
 
 def load_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> load_customers.LoadOptions:
