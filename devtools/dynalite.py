@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from boto3.dynamodb.types import TypeSerializer
+from ctr_enrichment_tools.table_io import MAX_WRITES_PER_REQUEST, serialize
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CLI = REPO_ROOT / "node_modules" / "dynalite" / "cli.js"
@@ -38,18 +38,11 @@ def create_table(client: Any, table: str, key: str = "number") -> None:
     raise RuntimeError(f"table {table} did not become ACTIVE within 5 s")
 
 
-BATCH_WRITE_LIMIT = 25  # items per BatchWriteItem, the service maximum
-
-
 def put_items(client: Any, table: str, items: list[dict[str, Any]]) -> None:
     """Write plain-Python items (numbers as int or Decimal), 25 per BatchWriteItem, until none is left over."""
-    serializer = TypeSerializer()
-    for start in range(0, len(items), BATCH_WRITE_LIMIT):
+    for start in range(0, len(items), MAX_WRITES_PER_REQUEST):
         requests: dict[str, Any] = {
-            table: [
-                {"PutRequest": {"Item": {name: serializer.serialize(value) for name, value in item.items()}}}
-                for item in items[start : start + BATCH_WRITE_LIMIT]
-            ]
+            table: [{"PutRequest": {"Item": serialize(item)}} for item in items[start : start + MAX_WRITES_PER_REQUEST]]
         }
         while requests:
             requests = client.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
